@@ -1,0 +1,44 @@
+// GET /api/health: is the database answering, and is Kafka ready for labs (and if not, what to do).
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { dbStatus } from '../db/index.ts';
+import type { AppDeps, AppEnv } from '../http/types.ts';
+
+const KafkaStatusSchema = z.object({
+  mode: z.enum(['local', 'external', 'unavailable']),
+  provisioned: z.boolean(),
+  version: z.string().nullable(),
+  source: z.enum(['maven-cache', 'kafka-home', 'external']).nullable(),
+  javaVersion: z.string().nullable(),
+  poolSize: z.number(),
+  warmBrokers: z.number(),
+  startingBrokers: z.number(),
+  missing: z.array(z.string()),
+  fix: z.array(z.string()),
+  lastError: z.string().optional(),
+});
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    database: z.object({ ok: z.boolean(), migrations: z.number(), error: z.string().optional() }),
+    kafka: KafkaStatusSchema,
+  })
+  .openapi('Health');
+
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'Database and Kafka runtime status',
+  responses: { 200: { description: 'Status of the platform', content: { 'application/json': { schema: HealthSchema } } } },
+});
+
+/** The health sub-app, mounted at /api/health. */
+export function healthRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  return app.openapi(route, (c) => {
+    const database = dbStatus(deps.db);
+    const kafka = deps.kafka.status();
+    const ready = database.ok && kafka.mode !== 'unavailable';
+    return c.json({ status: ready ? ('ok' as const) : ('degraded' as const), database, kafka }, 200);
+  });
+}

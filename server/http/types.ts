@@ -1,0 +1,29 @@
+// Types shared by every Hono sub-app: the per-request variables and the services they depend on.
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import type { KafkaRuntime } from '../kafka/types.ts';
+
+/** The signed-in user, set by the auth middleware (null for guests). */
+export interface SessionUser {
+  id: number;
+  email: string;
+  timezone: string;
+}
+
+/** Hono environment for all API routes. */
+export interface AppEnv {
+  Variables: {
+    user: SessionUser | null;
+    /** A stable key for rate limits: `user:<id>` or `ip:<socket address>`. */
+    clientKey: string;
+  };
+}
+
+/** Services handed to createApp; tests build these with in-memory or temporary pieces. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  kafka: KafkaRuntime;
+  /** Injected clock so expiry and timer logic can be tested without waiting. */
+  now: () => number;
+}

@@ -1,0 +1,52 @@
+// Production entry point (`npm start`): one Node process, one port, serving the built site from
+// dist/ and the API under /api. Starts the Kafka runtime and stops every broker on exit.
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDb } from './db/index.ts';
+import { createKafkaRuntime } from './kafka/runtime.ts';
+
+const config = loadConfig();
+const db = openDb(config.dataDir);
+const kafka = createKafkaRuntime(config);
+const app = createApp({ config, db, kafka, now: Date.now });
+
+const distDir = join(config.root, 'dist');
+const apiOnly = process.env.API_ONLY === '1';
+if (!apiOnly) {
+  if (!existsSync(join(distDir, 'index.html'))) {
+    console.error('dist/ has no built site. Run `npm run build` (npm start does this for you).');
+    process.exit(1);
+  }
+  // Astro writes /lessons/x as dist/lessons/x/index.html; map extension-less paths onto it.
+  const assets = serveStatic({
+    root: 'dist',
+    rewriteRequestPath: (p) => (p.endsWith('/') ? `${p}index.html` : /\.[a-z0-9]+$/i.test(p) ? p : `${p}/index.html`),
+  });
+  const notFoundPage = readFileSync(join(distDir, '404.html'), 'utf8');
+  app.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/')) return next();
+    const res = await assets(c, async () => {});
+    return res ?? c.html(notFoundPage, 404);
+  });
+}
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  console.log(`Lag Zero is running at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping brokers and closing the database…`);
+  server.close();
+  await kafka.shutdown().catch((err) => console.error('Kafka shutdown failed:', err));
+  db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
