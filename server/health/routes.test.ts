@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { openDb } from '../db/index.ts';
+import type { KafkaRuntime, KafkaStatus } from '../kafka/types.ts';
+
+function runtimeWith(status: Partial<KafkaStatus>): KafkaRuntime {
+  const base: KafkaStatus = {
+    mode: 'local', provisioned: true, version: '4.x', source: 'maven-cache', javaVersion: '17',
+    poolSize: 1, warmBrokers: 1, startingBrokers: 0, missing: [], fix: [],
+  };
+  return { status: () => ({ ...base, ...status }), acquire: () => Promise.reject(new Error('unused')), shutdown: async () => {} };
+}
+
+function appWith(kafka: KafkaRuntime) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
+  return createApp({ config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka, now: Date.now });
+}
+
+describe('GET /api/health', () => {
+  it('is ok when the database answers and Kafka is ready', async () => {
+    const res = await appWith(runtimeWith({})).request('/api/health');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.status).toBe('ok');
+    expect(body.database.ok).toBe(true);
+    expect(body.database.migrations).toBeGreaterThan(0);
+    expect(body.kafka).toMatchObject({ mode: 'local', warmBrokers: 1, version: '4.x' });
+  });
+
+  it('is degraded and says what is missing and how to fix it when Kafka cannot run', async () => {
+    const kafka = runtimeWith({ mode: 'unavailable', provisioned: false, warmBrokers: 0, missing: ['Java 17 or newer'], fix: ['Install a JDK 17+'] });
+    const body = await (await appWith(kafka).request('/api/health')).json();
+    expect(body.status).toBe('degraded');
+    expect(body.kafka.missing).toEqual(['Java 17 or newer']);
+    expect(body.kafka.fix).toEqual(['Install a JDK 17+']);
+  });
+});
+
+describe('API errors', () => {
+  it('answers unknown API routes with a JSON 404 that names the route', async () => {
+    const res = await appWith(runtimeWith({})).request('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.message).toContain('/api/nothing-here');
+  });
+
+  it('publishes an OpenAPI document that includes the health route', async () => {
+    const doc = await (await appWith(runtimeWith({})).request('/api/openapi.json')).json();
+    expect(doc.openapi).toBe('3.0.0');
+    expect(Object.keys(doc.paths)).toContain('/api/health');
+  });
+});
