@@ -9,10 +9,13 @@ export interface ApiError {
 }
 
 /** Builds an error response. */
-export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
-  const body: ApiError = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+export function apiError<S extends ContentfulStatusCode>(c: Context, status: S, code: string, message: string, details?: unknown) {
+  const body = { error: { code, message, ...(details === undefined ? {} : { details: details as never }) } } satisfies ApiError;
   return c.json(body, status);
 }
+
+/** The zod schema of an error body, for route `responses` in OpenAPI definitions. */
+export { ApiErrorSchema } from './error-schema.ts';
 
 /** Turns a ZodError into one readable sentence plus per-field details. */
 export function describeZodError(err: ZodError): { message: string; details: { path: string; message: string }[] } {
