@@ -1,0 +1,72 @@
+// Child process that turns a learner's TypeScript into one ES module file with kafkajs inlined.
+// ESM rather than CommonJS so learners can use top-level await (`await producer.connect()`); a
+// createRequire banner lets the inlined CommonJS kafkajs load Node's built-in modules.
+// It runs outside the server process (under a timeout and memory limits set by bundle.ts) so a
+// pathological input cannot hang or bloat the server. esbuild only parses and prints: nothing in
+// the input is executed and there is no type-check. Imports are restricted to kafkajs and Node's
+// built-in modules, so a submission cannot pull repository files (graders, solutions) into its bundle.
+// Protocol: the source arrives on stdin; one JSON line goes to stdout: {ok:true,js} or {ok:false,error}.
+import { builtinModules } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const kafkajsDir = realpathSync(join(repoRoot, 'node_modules', 'kafkajs'));
+const entryName = 'main.ts';
+const entryPath = join(repoRoot, entryName);
+const builtins = new Set(builtinModules);
+
+const guard = {
+  name: 'lagzero-import-guard',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.path.startsWith('node:') || builtins.has(args.path)) return { path: args.path, external: true };
+      if (args.importer === entryPath) {
+        if (args.path === 'kafkajs') return undefined;
+        return { errors: [{ text: `Only 'kafkajs' and Node's built-in modules can be imported; '${args.path}' is not available in the lab` }] };
+      }
+      if (args.importer.startsWith(kafkajsDir + sep) && args.path.startsWith('.')) return undefined;
+      return { errors: [{ text: `import of '${args.path}' is not allowed here` }] };
+    });
+    build.onLoad({ filter: /.*/ }, (args) => {
+      if (args.path === entryPath || args.path.startsWith(kafkajsDir + sep)) return undefined;
+      return { errors: [{ text: `loading ${args.path} is not allowed` }] };
+    });
+  },
+};
+
+function describe(message) {
+  const loc = message.location;
+  if (!loc) return message.text;
+  const caret = loc.lineText ? `\n    ${loc.lineText}\n    ${' '.repeat(loc.column)}^` : '';
+  return `${loc.file === entryPath || loc.file === entryName ? entryName : loc.file}:${loc.line}:${loc.column + 1}: ${message.text}${caret}`;
+}
+
+let source = '';
+process.stdin.setEncoding('utf8');
+for await (const chunk of process.stdin) source += chunk;
+
+let reply;
+try {
+  const result = await esbuild.build({
+    stdin: { contents: source, loader: 'ts', sourcefile: entryName, resolveDir: repoRoot },
+    absWorkingDir: repoRoot,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: "import { createRequire as __lagzeroCreateRequire } from 'node:module'; const require = __lagzeroCreateRequire(import.meta.url);" },
+    write: false,
+    logLevel: 'silent',
+    tsconfigRaw: '{}',
+    legalComments: 'none',
+    plugins: [guard],
+  });
+  reply = { ok: true, js: result.outputFiles[0].text };
+} catch (err) {
+  const errors = err && Array.isArray(err.errors) ? err.errors : [];
+  reply = { ok: false, error: errors.length ? errors.slice(0, 10).map(describe).join('\n') : String(err && err.message ? err.message : err) };
+}
+process.stdout.write(JSON.stringify(reply) + '\n', () => process.exit(0));

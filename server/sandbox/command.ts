@@ -1,0 +1,95 @@
+// Builds the exact command line that confines one learner program:
+//   prlimit (rlimits) → setpriv (drop root to the slot's UID) → bwrap (namespaces, read-only runtime).
+// Kept pure and separate from process handling so tests can inspect it and reuse it to run
+// probe binaries under exactly the same confinement.
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import type { Limits } from './limits.ts';
+
+/** Where things appear inside the sandbox. */
+export const INSIDE = {
+  /** The run's read-only directory: the learner bundle and the broker socket. */
+  box: '/sandbox',
+  bundle: '/sandbox/main.mjs',
+  brokerSocket: '/sandbox/broker.sock',
+  launcher: '/launcher.cjs',
+} as const;
+
+export const PRLIMIT = '/usr/bin/prlimit';
+export const SETPRIV = '/usr/bin/setpriv';
+export const BWRAP = '/usr/bin/bwrap';
+
+let runtimeCache: string[] | undefined;
+
+/** The node binary and every shared library it loads (from ldd), as absolute paths. */
+export function nodeRuntimeFiles(nodePath = process.execPath): string[] {
+  if (runtimeCache) return runtimeCache;
+  const out = execFileSync('/usr/bin/ldd', [nodePath], { encoding: 'utf8' });
+  const files = [nodePath];
+  for (const line of out.split('\n')) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m) files.push(m[1]);
+  }
+  runtimeCache = files;
+  return files;
+}
+
+/** Everything needed to confine one program. */
+export interface SandboxCommandOptions {
+  uid: number;
+  gid: number;
+  limits: Limits;
+  /** Host directory bound read-only at /sandbox (holds main.mjs and broker.sock). */
+  boxDir: string;
+  /** Host directory bound read-write at /tmp: a size- and inode-capped tmpfs mounted by the supervisor. */
+  tmpDir?: string;
+  /** Host path of the trusted launcher script. */
+  launcherPath: string;
+  env: Record<string, string>;
+  /** The command to run inside; defaults to node running the launcher. */
+  command: string[];
+  /** Extra host files bound read-only at the same path (tests bind probe binaries this way). */
+  extraRoFiles?: string[];
+}
+
+/** The argv (argv[0] = prlimit) that runs `command` confined. Spawn it with an empty environment. */
+export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
+  const l = o.limits;
+  const argv = [
+    PRLIMIT,
+    `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 1}`,
+    `--as=${l.addressSpaceMb * 1024 * 1024}`,
+    `--nproc=${l.processes}`,
+    `--nofile=${l.openFiles}`,
+    `--fsize=${l.fileSizeBytes}`,
+    '--core=0',
+    '--',
+    SETPRIV, `--reuid=${o.uid}`, `--regid=${o.gid}`, '--clear-groups', '--',
+    BWRAP,
+    '--unshare-all', '--unshare-user', '--disable-userns',
+    '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv',
+  ];
+  for (const [k, v] of Object.entries(o.env)) argv.push('--setenv', k, v);
+  const seen = new Set<string>();
+  for (const file of [...nodeRuntimeFiles(), ...(o.extraRoFiles ?? [])]) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    argv.push('--ro-bind', realpathSync(file), file);
+  }
+  argv.push('--ro-bind', o.launcherPath, INSIDE.launcher);
+  argv.push('--ro-bind', o.boxDir, INSIDE.box);
+  argv.push('--proc', '/proc');
+  // A hand-made /dev: no tty, no ptmx (pty exhaustion), no writable /dev/shm.
+  argv.push('--dir', '/dev');
+  for (const dev of ['null', 'zero', 'full', 'random', 'urandom']) argv.push('--dev-bind', `/dev/${dev}`, `/dev/${dev}`);
+  argv.push('--symlink', '/proc/self/fd', '/dev/fd');
+  if (o.tmpDir) argv.push('--bind', o.tmpDir, '/tmp');
+  else argv.push('--size', String(l.tmpfsBytes), '--perms', '0700', '--tmpfs', '/tmp');
+  argv.push('--chdir', '/tmp', '--remount-ro', '/', '--', ...o.command);
+  return argv;
+}
+
+/** The command that starts the launcher, which opens the broker relay and then runs the bundle. */
+export function launcherCommand(limits: Limits, brokerPort: number): string[] {
+  return [process.execPath, `--max-old-space-size=${limits.heapMb}`, INSIDE.launcher, String(brokerPort), INSIDE.brokerSocket, INSIDE.bundle];
+}

@@ -1,0 +1,37 @@
+// Runs first inside the sandbox, before any learner code. It listens on 127.0.0.1:<broker port>
+// (the address the run's broker advertises) and relays each connection over the Unix socket that
+// the supervisor bind-mounted in, so kafkajs bootstrap and metadata work unchanged while the
+// network namespace has no route anywhere else. Then it tells the supervisor it is ready on fd 3,
+// closes fd 3 (so learner code cannot write there) and runs the learner's bundle as the main module.
+// It holds no secret: learner code can tamper with this process, but the only thing reachable
+// through the socket is the run's own broker.
+'use strict';
+const net = require('node:net');
+const fs = require('node:fs');
+const { pathToFileURL } = require('node:url');
+
+const [port, socketPath, bundlePath] = process.argv.slice(2);
+
+const server = net.createServer({ allowHalfOpen: false }, (inner) => {
+  const outer = net.connect(socketPath);
+  const close = () => { inner.destroy(); outer.destroy(); };
+  inner.on('error', close).on('close', close);
+  outer.on('error', close).on('close', close);
+  inner.pipe(outer);
+  outer.pipe(inner);
+  // The relay's own handles never keep the program alive: the learner's sockets do.
+  inner.unref();
+  outer.unref();
+});
+server.on('error', (err) => {
+  process.stderr.write(`sandbox launcher: cannot listen on 127.0.0.1:${port}: ${err.message}\n`);
+  process.exit(70);
+});
+server.listen(Number(port), '127.0.0.1', () => {
+  server.unref();
+  fs.writeSync(3, 'ready\n');
+  fs.closeSync(3);
+  process.argv.splice(1, process.argv.length - 1, bundlePath);
+  // Like a main module: a failure while loading is an uncaught exception (stack on stderr, exit 1).
+  import(pathToFileURL(bundlePath).href).catch((err) => process.nextTick(() => { throw err; }));
+});

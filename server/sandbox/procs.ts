@@ -1,0 +1,60 @@
+// Host-side process bookkeeping by UID, read from /proc. Each sandbox slot has its own UID, so
+// "every process of this UID" is exactly "everything this run started", whatever it did with
+// sessions, process groups or double forks.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** PIDs whose real UID is `uid`. */
+export function pidsOfUid(uid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${name}/status`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const m = /^Uid:\s+(\d+)/m.exec(status);
+    if (m && Number(m[1]) === uid) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** SIGKILLs every process of `uid`, repeating until none is left (forks may race a single pass). */
+export async function killAllOfUid(uid: number, timeoutMs = 3000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let killed = 0;
+  for (;;) {
+    const pids = pidsOfUid(uid).filter((pid) => !isZombie(pid));
+    if (pids.length === 0) return killed;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed++;
+      } catch {
+        // already gone
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`could not kill every process of sandbox uid ${uid}: ${pids.join(', ')} remain`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+/** Whether a process with this PID exists (used to spot lock files left by a dead server). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

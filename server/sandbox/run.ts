@@ -1,0 +1,251 @@
+// Starts and supervises one instance of a learner program inside the sandbox. The supervisor (this
+// file, in the server process) owns everything trusted: the wall-clock timer, the output byte caps,
+// the broker relay and the kill path. It reads the program's output only from pipes (never from
+// files the program could swap for symlinks) and reports how the program ended; it never decides
+// a verdict from that output or exit code.
+import { spawn } from 'node:child_process';
+import { writeFileSync, chownSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { StringDecoder } from 'node:string_decoder';
+import { constants as osConstants } from 'node:os';
+import { buildSandboxArgv, launcherCommand } from './command.ts';
+import { resolveLimits, type Limits } from './limits.ts';
+import { killAllOfUid } from './procs.ts';
+import { startBrokerRelay, type BrokerRelay } from './relay.ts';
+import { acquireSlot, createRunDir, launcherPath, removeRunDir, type Slot } from './slots.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** What to run and against which broker. */
+export interface ProgramSpec {
+  /** The bundle from bundleLearnerCode(). */
+  js: string;
+  /** The program's whole environment (nothing from the server's environment is added). */
+  env: Record<string, string>;
+  /** The run's broker; inside the sandbox the same address reaches it through the relay. */
+  broker: { host: '127.0.0.1'; port: number };
+  limits?: Partial<Limits>;
+  /** Live output, in order, up to the output cap. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** A name for logs and errors, e.g. "run 42 instance 2". */
+  label?: string;
+}
+
+/** How a program ended. `reason` is inferred from the exit status; it is not a verdict. */
+export interface ExitInfo {
+  reason: 'exited' | 'killed' | 'wall-timeout' | 'cpu-limit' | 'memory-limit' | 'output-limit' | 'crashed';
+  /** Exit code when the program exited; null when it died from a signal. */
+  code: number | null;
+  /** Signal name when it died from one (bwrap reports death by signal N as exit code 128+N). */
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** True when either stream hit the output cap (the text is cut there). */
+  truncated: boolean;
+  wallMs: number;
+}
+
+/** One running instance. */
+export interface SandboxedProgram {
+  label: string;
+  /** The slot UID the program runs under on the host. */
+  uid: number;
+  /** SIGKILLs the program and everything it started; resolves once all of it is gone. */
+  kill(): Promise<void>;
+  /** Resolves (never rejects) after the program ended and its processes, relay and files are gone. */
+  exited: Promise<ExitInfo>;
+}
+
+/** The sandbox itself could not start (an infrastructure problem, never the learner's fault). */
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}
+
+const READY_TIMEOUT_MS = 20_000;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+let tmpfsMountWorks: boolean | undefined;
+
+/** Whether the supervisor can mount the size- and inode-capped tmpfs (needs root on the host). */
+export function tmpfsInodeCapEnforced(): boolean | undefined {
+  return tmpfsMountWorks;
+}
+
+async function mountTmpfs(dir: string, slot: Slot, limits: Limits): Promise<boolean> {
+  if (tmpfsMountWorks === false) return false;
+  const opts = `size=${limits.tmpfsBytes},nr_inodes=${limits.tmpfsInodes},mode=0700,uid=${slot.uid},gid=${slot.gid},nosuid,nodev,noexec`;
+  try {
+    await execFileAsync('/usr/bin/mount', ['-t', 'tmpfs', '-o', opts, 'lagzero-sandbox', dir]);
+    tmpfsMountWorks = true;
+    return true;
+  } catch {
+    tmpfsMountWorks = false;
+    return false;
+  }
+}
+
+function validate(spec: ProgramSpec): void {
+  if (typeof spec.js !== 'string' || spec.js.length === 0) throw new SandboxError('spec.js must be the non-empty bundle from bundleLearnerCode()');
+  if (spec.broker?.host !== '127.0.0.1') throw new SandboxError('spec.broker.host must be 127.0.0.1');
+  if (!Number.isInteger(spec.broker.port) || spec.broker.port < 1 || spec.broker.port > 65535) throw new SandboxError(`spec.broker.port ${spec.broker.port} is not a TCP port`);
+  for (const [k, v] of Object.entries(spec.env)) {
+    if (!ENV_KEY.test(k)) throw new SandboxError(`environment variable name ${JSON.stringify(k)} is not valid`);
+    if (typeof v !== 'string' || v.includes('\0')) throw new SandboxError(`environment variable ${k} must be a string without NUL bytes`);
+  }
+}
+
+function signalName(n: number): string {
+  const entry = Object.entries(osConstants.signals).find(([, num]) => num === n);
+  return entry ? entry[0] : `SIG${n}`;
+}
+
+const MEMORY_MESSAGES = /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Failed to reserve virtual memory|Cannot allocate memory|ENOMEM/;
+
+/** Starts one instance; resolves once the program's code is about to run, rejects with SandboxError if the sandbox cannot start. */
+export async function startSandboxedProgram(spec: ProgramSpec): Promise<SandboxedProgram> {
+  validate(spec);
+  const limits = resolveLimits(spec.limits);
+  const label = spec.label ?? 'learner program';
+  const slot = await acquireSlot();
+  let run: ReturnType<typeof createRunDir> | undefined;
+  let relay: BrokerRelay | undefined;
+  const cleanup = async () => {
+    await relay?.close().catch(() => {});
+    await killAllOfUid(slot.uid).catch((err) => console.error(`sandbox ${label}:`, err));
+    if (run) {
+      try {
+        removeRunDir(run.dir);
+      } catch (err) {
+        console.error(`sandbox ${label}: could not remove ${run.dir}:`, err);
+      }
+    }
+    slot.release();
+  };
+
+  const started = Date.now();
+  let child: ReturnType<typeof spawn>;
+  try {
+    run = createRunDir(slot);
+    const bundle = join(run.boxDir, 'main.mjs');
+    writeFileSync(bundle, spec.js, { mode: 0o640 });
+    chownSync(bundle, 0, slot.gid);
+    const mounted = await mountTmpfs(run.tmpDir, slot, limits);
+    relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections);
+    const argv = buildSandboxArgv({
+      uid: slot.uid,
+      gid: slot.gid,
+      limits,
+      boxDir: run.boxDir,
+      tmpDir: mounted ? run.tmpDir : undefined,
+      launcherPath: launcherPath(),
+      env: spec.env,
+      command: launcherCommand(limits, spec.broker.port),
+    });
+    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    await cleanup();
+    throw new SandboxError(`could not start the sandbox for ${label}: ${(err as Error).message}`);
+  }
+
+  let killedBy: ExitInfo['reason'] | undefined;
+  let truncated = false;
+  const captured = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  const sizes = { stdout: 0, stderr: 0 };
+  const hardKill = (reason: ExitInfo['reason']) => {
+    killedBy ??= reason;
+    child.kill('SIGKILL');
+  };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const decoder = new StringDecoder('utf8');
+    child[stream]!.on('data', (chunk: Buffer) => {
+      if (truncated && killedBy === 'output-limit') return;
+      const room = limits.outputBytes - sizes[stream];
+      const part = chunk.length > room ? chunk.subarray(0, Math.max(room, 0)) : chunk;
+      captured[stream].push(part);
+      sizes[stream] += part.length;
+      if (part.length > 0) spec.onOutput?.(stream, decoder.write(part));
+      if (chunk.length > room) {
+        truncated = true;
+        hardKill('output-limit');
+      }
+    });
+  }
+  const wallTimer = setTimeout(() => hardKill('wall-timeout'), limits.wallMs);
+
+  const exited = new Promise<ExitInfo>((resolve) => {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const finish = async () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(wallTimer);
+      const wallMs = Date.now() - started;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.stdio[3]?.destroy();
+      await cleanup();
+      const stdout = Buffer.concat(captured.stdout).toString('utf8');
+      const stderr = Buffer.concat(captured.stderr).toString('utf8');
+      let code = exit?.code ?? null;
+      let signal: string | null = exit?.signal ?? null;
+      if (code !== null && code > 128 && code <= 128 + 64) {
+        signal = signalName(code - 128);
+        code = null;
+      }
+      let reason: ExitInfo['reason'];
+      if (killedBy) reason = killedBy;
+      else if (signal === 'SIGXCPU') reason = 'cpu-limit';
+      else if ((signal !== null || code !== 0) && MEMORY_MESSAGES.test(stderr)) reason = 'memory-limit';
+      else if (signal !== null) reason = 'crashed';
+      else reason = 'exited';
+      resolve({ reason, code, signal, stdout, stderr, truncated, wallMs });
+    };
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Normally every pipe closes with the PID namespace; if something still holds one, stop waiting.
+      setTimeout(() => void finish(), 3000).unref();
+    });
+    child.on('close', () => void finish());
+    child.on('error', (err) => {
+      exit = { code: null, signal: null };
+      captured.stderr.push(Buffer.from(`sandbox: ${err.message}\n`));
+      void finish();
+    });
+  });
+
+  // Wait for the launcher's "ready" on fd 3: it proves namespaces, mounts and the relay came up.
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+    const fd3 = child.stdio[3]!;
+    let seen = '';
+    fd3.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    fd3.on('error', () => {});
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve(seen.includes('ready\n'));
+    });
+  });
+  if (!ready) {
+    hardKill('crashed');
+    const info = await exited;
+    throw new SandboxError(`the sandbox for ${label} did not start: ${info.stderr.trim().slice(-2000) || 'no output'}`);
+  }
+
+  return {
+    label,
+    uid: slot.uid,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) hardKill('killed');
+      await exited;
+    },
+    exited,
+  };
+}
