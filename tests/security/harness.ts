@@ -34,6 +34,8 @@ export interface Harness {
   clock: { now: number; advance(ms: number): void };
   /** A request from a browser on this site; `ip` becomes the socket address. */
   call(method: string, path: string, opts?: { body?: unknown; cookie?: string; ip?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** Closes the database and builds a new app over the same file, like a server restart. */
+  restart(): void;
   close(): void;
 }
 
@@ -50,9 +52,9 @@ export function makeHarness(opts: { production?: boolean; trustProxy?: boolean }
       this.now += ms;
     },
   };
-  const app = createApp({ config, db, kafka: noKafka, now: () => clock.now });
-  return {
-    app,
+  const build = (database: Db) => createApp({ config, db: database, kafka: noKafka, now: () => clock.now });
+  const h: Harness = {
+    app: build(db),
     db,
     clock,
     call(method, path, o = {}) {
@@ -61,13 +63,19 @@ export function makeHarness(opts: { production?: boolean; trustProxy?: boolean }
       if (o.cookie) headers.cookie = o.cookie;
       const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       const env = { incoming: { socket: { remoteAddress: o.ip ?? '198.51.100.7', remotePort: 40000, remoteFamily: 'IPv4' } } };
-      return Promise.resolve(app.request(path, { method, headers, body }, env));
+      return Promise.resolve(h.app.request(path, { method, headers, body }, env));
+    },
+    restart() {
+      h.db.close();
+      h.db = openDb(dir);
+      h.app = build(h.db);
     },
     close() {
-      db.close();
+      h.db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return h;
 }
 
 /** The `name=value` pair of the session cookie a response sets (empty value = cleared), or undefined. */
