@@ -4,7 +4,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Db } from '../db/index.ts';
-import { ApiErrorSchema, apiError } from '../http/errors.ts';
+import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
 import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './password.ts';
 import {
@@ -171,7 +171,7 @@ function startSession(c: Context<AppEnv>, deps: AppDeps, userId: number): void {
 
 /** The auth sub-app, mounted at /api/auth. */
 export function authRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const secure = deps.config.production;
 
   app.openapi(signUpRoute, async (c) => {

@@ -59,7 +59,7 @@ export function makeHarness(opts: { production?: boolean; trustProxy?: boolean }
     clock,
     call(method, path, o = {}) {
       const headers: Record<string, string> = { origin: ORIGIN, ...(o.headers ?? {}) };
-      if (o.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+      if (o.body !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
       if (o.cookie) headers.cookie = o.cookie;
       const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       const env = { incoming: { socket: { remoteAddress: o.ip ?? '198.51.100.7', remotePort: 40000, remoteFamily: 'IPv4' } } };
