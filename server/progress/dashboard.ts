@@ -1,0 +1,271 @@
+// Aggregates one user's progress for the dashboard: per pattern and level (lessons read, labs
+// passed/attempted, best and latest quiz score, time spent), readiness per pattern, a day streak in
+// the user's own time zone, and recent quiz and lab attempts.
+import type { Db } from '../db/index.ts';
+import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../src/schemas/taxonomy.ts';
+import type { Item } from './catalog.ts';
+
+/**
+ * Readiness for a pattern, 0..1: 30% lessons read / lessons, 40% labs passed / labs, 30% best quiz
+ * score on that pattern's questions. A part with nothing to do yet (no lessons, labs or questions
+ * for the pattern) is left out and the remaining weights are scaled up to 100%.
+ */
+export const READINESS_WEIGHTS = { lessons: 0.3, labs: 0.4, quiz: 0.3 } as const;
+export const READINESS_FORMULA =
+  'readiness = (0.3 × lessons read/lessons + 0.4 × labs passed/labs + 0.3 × best quiz score) over the parts that exist for the pattern, rescaled to 100%';
+
+const DAY_MS = 86_400_000;
+
+/** Formats instants as YYYY-MM-DD in a time zone (falls back to UTC for an unknown zone). */
+export function dayKeyer(timeZone: string): (ms: number) => string {
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+  return (ms) => fmt.format(new Date(ms));
+}
+
+const dayNumber = (key: string) => Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10))) / DAY_MS;
+const keyOfDayNumber = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Streaks over active local days. The current streak counts back from today, or from yesterday
+ * when nothing has happened yet today (the streak is still alive until the day ends).
+ */
+export function streaks(activeDays: Iterable<string>, today: string): { current: number; longest: number } {
+  const days = new Set(activeDays);
+  const sorted = [...days].map(dayNumber).sort((a, b) => a - b);
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    run = i > 0 && sorted[i] === sorted[i - 1] + 1 ? run + 1 : 1;
+    longest = Math.max(longest, run);
+  }
+  let d = dayNumber(today);
+  if (!days.has(today)) d -= 1;
+  let current = 0;
+  while (days.has(keyOfDayNumber(d))) {
+    current++;
+    d--;
+  }
+  return { current, longest };
+}
+
+interface Counts {
+  lessons: { read: number; total: number };
+  labs: { passed: number; attempted: number; total: number };
+  quiz: { best: number | null; latest: number | null; attempts: number };
+  timeSeconds: number;
+}
+const emptyCounts = (): Counts => ({ lessons: { read: 0, total: 0 }, labs: { passed: 0, attempted: 0, total: 0 }, quiz: { best: null, latest: null, attempts: 0 }, timeSeconds: 0 });
+
+function tableExists(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+interface RunRow {
+  id: number | string;
+  lab_slug: string;
+  status: string;
+  outcome: string | null;
+  created_at: number;
+  duration_ms: number | null;
+}
+
+/** The user's lab runs; empty when the runs table (migration 010) is not there yet. */
+function labRuns(db: Db, userId: number): RunRow[] {
+  if (!tableExists(db, 'runs')) return [];
+  return db.prepare('SELECT id, lab_slug, status, outcome, created_at, duration_ms FROM runs WHERE user_id = ? ORDER BY created_at DESC').all(userId) as RunRow[];
+}
+
+/** Builds the dashboard for a user at `now`. */
+export function buildDashboard(
+  db: Db,
+  input: { userId: number; timeZone: string; now: number; lessons: Item[]; labs: Item[]; questionCounts: Record<Pattern, number> },
+) {
+  const { userId, now } = input;
+  const cell = new Map<string, Counts>();
+  const at = (p: string, l: string) => {
+    const k = `${p}|${l}`;
+    let c = cell.get(k);
+    if (!c) cell.set(k, (c = emptyCounts()));
+    return c;
+  };
+
+  // Lessons.
+  const reads = db.prepare('SELECT lesson_slug, read_at FROM lesson_reads WHERE user_id = ?').all(userId) as { lesson_slug: string; read_at: number }[];
+  const readSet = new Set(reads.map((r) => r.lesson_slug));
+  for (const l of input.lessons) {
+    const c = at(l.pattern, l.level);
+    c.lessons.total++;
+    if (readSet.has(l.slug)) c.lessons.read++;
+  }
+
+  // Labs: attempted = at least one finished run; passed = at least one passing run.
+  const runs = labRuns(db, userId);
+  const labOutcome = new Map<string, { passed: boolean; attempted: boolean }>();
+  for (const r of runs) {
+    const o = labOutcome.get(r.lab_slug) ?? { passed: false, attempted: false };
+    if (r.outcome !== null) o.attempted = true;
+    if (r.outcome === 'pass') o.passed = true;
+    labOutcome.set(r.lab_slug, o);
+  }
+  for (const l of input.labs) {
+    const c = at(l.pattern, l.level);
+    c.labs.total++;
+    const o = labOutcome.get(l.slug);
+    if (o?.attempted) c.labs.attempted++;
+    if (o?.passed) c.labs.passed++;
+  }
+
+  // Quizzes: each submitted attempt's score on the questions of a pattern (and of a pattern+level).
+  const slices = db
+    .prepare(
+      `SELECT a.id, a.submitted_at, a.started_at, a.deadline_at, q.pattern, q.level, SUM(q.score) AS points, COUNT(*) AS n
+       FROM quiz_attempts a JOIN quiz_answers q ON q.attempt_id = a.id
+       WHERE a.user_id = ? AND a.submitted_at IS NOT NULL
+       GROUP BY a.id, q.pattern, q.level
+       ORDER BY a.submitted_at`,
+    )
+    .all(userId) as { id: string; submitted_at: number; started_at: number; deadline_at: number; pattern: string; level: string; points: number; n: number }[];
+  const perPattern = new Map<string, Map<string, { points: number; n: number; at: number }>>();
+  const attemptSize = new Map<string, number>();
+  for (const s of slices) attemptSize.set(s.id, (attemptSize.get(s.id) ?? 0) + s.n);
+  const quizTime = new Map<string, number>();
+  for (const s of slices) {
+    const c = at(s.pattern, s.level);
+    applyQuiz(c, s.points / s.n);
+    const byAttempt = perPattern.get(s.pattern) ?? new Map();
+    const agg = byAttempt.get(s.id) ?? { points: 0, n: 0, at: s.submitted_at };
+    agg.points += s.points;
+    agg.n += s.n;
+    byAttempt.set(s.id, agg);
+    perPattern.set(s.pattern, byAttempt);
+    // Quiz time is split over the attempt's questions, so a mixed quiz feeds each pattern its share.
+    const seconds = (Math.min(s.submitted_at, s.deadline_at) - s.started_at) / 1000;
+    const share = (seconds * s.n) / (attemptSize.get(s.id) as number);
+    quizTime.set(`${s.pattern}|${s.level}`, (quizTime.get(`${s.pattern}|${s.level}`) ?? 0) + share);
+  }
+
+  // Time spent from heartbeats and imports, plus quiz time.
+  const time = db.prepare('SELECT pattern, level, SUM(seconds) AS s FROM time_spent WHERE user_id = ? GROUP BY pattern, level').all(userId) as { pattern: string; level: string; s: number }[];
+  let otherSeconds = 0;
+  for (const t of time) {
+    if (t.pattern === '' || t.level === '') otherSeconds += t.s;
+    else at(t.pattern, t.level).timeSeconds += t.s;
+  }
+  for (const [k, s] of quizTime) {
+    const [p, l] = k.split('|');
+    at(p, l).timeSeconds += Math.round(s);
+  }
+
+  const patterns = PATTERNS.map((pattern) => {
+    const levels = LEVELS.map((level) => ({ level, ...(cell.get(`${pattern}|${level}`) ?? emptyCounts()) }));
+    const sum = emptyCounts();
+    for (const l of levels) {
+      sum.lessons.read += l.lessons.read;
+      sum.lessons.total += l.lessons.total;
+      sum.labs.passed += l.labs.passed;
+      sum.labs.attempted += l.labs.attempted;
+      sum.labs.total += l.labs.total;
+      sum.timeSeconds += l.timeSeconds;
+    }
+    const attempts = [...(perPattern.get(pattern)?.values() ?? [])].sort((a, b) => a.at - b.at);
+    for (const a of attempts) applyQuiz(sum, a.points / a.n);
+    return { pattern, title: PATTERN_TITLES[pattern], ...sum, readiness: readiness(sum, input.questionCounts[pattern] ?? 0), levels };
+  });
+
+  // Streak: any lesson read, quiz started, lab run or counted time makes a local day active.
+  const dayKey = dayKeyer(input.timeZone);
+  const instants: number[] = [
+    ...reads.map((r) => r.read_at),
+    ...(db.prepare('SELECT started_at FROM quiz_attempts WHERE user_id = ?').pluck().all(userId) as number[]),
+    ...runs.map((r) => r.created_at),
+    ...(db.prepare('SELECT bucket_at FROM time_spent WHERE user_id = ? AND seconds > 0').pluck().all(userId) as number[]),
+  ];
+  const secondsByDay = new Map<string, number>();
+  for (const r of db.prepare('SELECT bucket_at, SUM(seconds) AS s FROM time_spent WHERE user_id = ? GROUP BY bucket_at').all(userId) as { bucket_at: number; s: number }[]) {
+    const k = dayKey(r.bucket_at);
+    secondsByDay.set(k, (secondsByDay.get(k) ?? 0) + r.s);
+  }
+  const active = new Set(instants.map(dayKey));
+  const today = dayKey(now);
+  const { current, longest } = streaks(active, today);
+  const last28 = Array.from({ length: 28 }, (_, i) => keyOfDayNumber(dayNumber(today) - 27 + i)).map((date) => ({ date, active: active.has(date), seconds: secondsByDay.get(date) ?? 0 }));
+
+  const quizHistory = (
+    db
+      .prepare('SELECT id, mode, spec_json, started_at, submitted_at, auto_submitted, question_count, score FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC LIMIT 20')
+      .all(userId) as { id: string; mode: string; spec_json: string; started_at: number; submitted_at: number | null; auto_submitted: number; question_count: number; score: number | null }[]
+  ).map((r) => ({
+    id: r.id,
+    mode: r.mode,
+    spec: JSON.parse(r.spec_json) as Record<string, unknown>,
+    startedAt: r.started_at,
+    submittedAt: r.submitted_at,
+    autoSubmitted: r.auto_submitted === 1,
+    questionCount: r.question_count,
+    score: r.score,
+  }));
+  const labTitles = new Map(input.labs.map((l) => [l.slug, l.title]));
+  const runHistory = runs.slice(0, 20).map((r) => ({
+    id: String(r.id),
+    labSlug: r.lab_slug,
+    labTitle: labTitles.get(r.lab_slug) ?? r.lab_slug,
+    status: r.status,
+    outcome: r.outcome,
+    createdAt: r.created_at,
+    durationMs: r.duration_ms,
+  }));
+
+  const totals = {
+    lessonsRead: patterns.reduce((s, p) => s + p.lessons.read, 0),
+    lessonsTotal: patterns.reduce((s, p) => s + p.lessons.total, 0),
+    labsPassed: patterns.reduce((s, p) => s + p.labs.passed, 0),
+    labsAttempted: patterns.reduce((s, p) => s + p.labs.attempted, 0),
+    labsTotal: patterns.reduce((s, p) => s + p.labs.total, 0),
+    quizzesTaken: db.prepare('SELECT COUNT(*) FROM quiz_attempts WHERE user_id = ? AND submitted_at IS NOT NULL').pluck().get(userId) as number,
+    timeSeconds: patterns.reduce((s, p) => s + p.timeSeconds, 0) + otherSeconds,
+    otherTimeSeconds: otherSeconds,
+  };
+
+  return {
+    generatedAt: now,
+    timeZone: input.timeZone,
+    readinessFormula: READINESS_FORMULA,
+    totals,
+    patterns,
+    streak: { current, longest, today, activeToday: active.has(today), days: last28 },
+    history: { quizzes: quizHistory, labRuns: runHistory },
+  };
+}
+
+function applyQuiz(c: Counts, score: number) {
+  const s = Math.round(score * 1000) / 1000;
+  c.quiz.attempts++;
+  c.quiz.best = c.quiz.best === null ? s : Math.max(c.quiz.best, s);
+  c.quiz.latest = s;
+}
+
+/** Readiness per the documented formula; null when the pattern has nothing to measure yet. */
+export function readiness(c: Counts, questionsInBank: number): { score: number | null; parts: { lessons: number | null; labs: number | null; quiz: number | null } } {
+  const parts = {
+    lessons: c.lessons.total > 0 ? c.lessons.read / c.lessons.total : null,
+    labs: c.labs.total > 0 ? c.labs.passed / c.labs.total : null,
+    quiz: questionsInBank > 0 ? (c.quiz.best ?? 0) : null,
+  };
+  let weight = 0;
+  let sum = 0;
+  for (const k of ['lessons', 'labs', 'quiz'] as const) {
+    const v = parts[k];
+    if (v === null) continue;
+    weight += READINESS_WEIGHTS[k];
+    sum += READINESS_WEIGHTS[k] * v;
+  }
+  const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+  return { score: weight > 0 ? round(sum / weight) : null, parts: { lessons: round(parts.lessons), labs: round(parts.labs), quiz: round(parts.quiz) } };
+}
+
+export type Dashboard = ReturnType<typeof buildDashboard>;
