@@ -118,10 +118,10 @@ export interface GraderContext {
     restart(): Promise<void>;
   };
   /** Produces records (plain, or inside one transaction that is committed or aborted). */
-  produce(topic: string, records: { key: string | null; value: string; headers?: Record<string, string>; partition?: number }[], opts?: { transaction?: 'commit' | 'abort' }): Promise<ObservedRecord[]>;
+  produce(topic: string, records: { key: string | null; value: string; headers?: Record<string, string>; partition?: number }[], opts?: { transaction?: 'commit' | 'abort' }): Promise<void>;
   /** Every record currently in the topic, per partition in offset order. */
   readTopic(topic: string, opts?: ReadOptions): Promise<ObservedRecord[]>;
-  /** Sum of the high watermarks of the topic's partitions (cheap progress probe). */
+  /** High watermark per partition (a cheap progress probe). */
   endOffsets(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets for the topic (-1 where nothing was committed). */
   committedOffsets(groupId: string, topic: string): Promise<CommittedOffset[]>;

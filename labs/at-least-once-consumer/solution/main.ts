@@ -1,0 +1,55 @@
+// At-least-once consumer lab, reference solution: auto-commit off; for each record do the work,
+// await the result's send, then commit offset + 1. A crash can repeat work but never skip it.
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+
+const env = (name: string) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`Missing environment variable ${name}`);
+  return v;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const kafka = new Kafka({
+    clientId: 'payments-processor',
+    brokers: env('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.WARN,
+    connectionTimeout: 1000,
+    requestTimeout: 5000,
+    retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 10 },
+  });
+  const input = env('INPUT_TOPIC');
+  const output = env('OUTPUT_TOPIC');
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  // A short session lets a restarted instance take over soon after the old one was killed.
+  const consumer = kafka.consumer({ groupId: env('GROUP_ID'), sessionTimeout: 2000, rebalanceTimeout: 3000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topics: [input], fromBeginning: true });
+
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message }) => {
+      const payment = JSON.parse(message.value!.toString()) as { id: string; account: string; amountCents: number; workMs: number };
+      await sleep(payment.workMs);
+      await producer.send({
+        topic: output,
+        messages: [{ key: message.key, value: JSON.stringify({ id: payment.id, account: payment.account, amountCents: payment.amountCents, status: 'processed' }) }],
+      });
+      // Only now is the record done: commit the position after it.
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    },
+  });
+
+  const shutdown = async () => {
+    await consumer.disconnect();
+    await producer.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+// One run from a bundled program to results: acquire a broker, create the lab's topics, seed input,
+// drive the learner's program through the scenario, run the checks against what the broker saw,
+// build the results, release the broker. The verdict comes only from broker observations; the
+// program's exit status and output only explain failures.
+import type { Check, Grader, ProgramExit } from '../../labs/_kit/grader.ts';
+import { createTopics, graderKafka } from '../../labs/_kit/kafka.ts';
+import type { LabInfo } from '../../labs/_kit/load.ts';
+import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
+import { createRunContext, type LaunchProgram, type RunContext } from './context.ts';
+import { capTail } from './output.ts';
+import { RESULTS_VERSION, type ResultKind, type RunEvent, type RunResults, type TestResult } from './types.ts';
+
+/** Inputs of one graded run. */
+export interface RunSpec {
+  runId: string;
+  lab: LabInfo;
+  grader: Grader;
+  /** The learner's bundled program. */
+  js: string;
+  seed: number;
+  /** Time spent waiting in the queue, for timings. */
+  queuedMs?: number;
+}
+
+/** Services a run needs. */
+export interface PipelineDeps {
+  kafka: KafkaRuntime;
+  launch: LaunchProgram;
+}
+
+/** Raised for failures that are ours (broker, topics, sandbox, grader code), never the learner's. */
+class InfraError extends Error {}
+
+/** Runs the whole pipeline; never throws: every failure becomes results. */
+export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunEvent) => void = () => {}): Promise<RunResults> {
+  const t0 = Date.now();
+  const timings = { queuedMs: spec.queuedMs ?? 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 };
+  const state = (s: 'starting-broker' | 'running' | 'grading') => emit({ type: 'state', state: s, at: Date.now() });
+  let lease: BrokerLease | undefined;
+  let run: RunContext | undefined;
+  let admin: ReturnType<ReturnType<typeof graderKafka>['admin']> | undefined;
+  const finish = (r: Omit<RunResults, 'version' | 'lab' | 'seed' | 'timings'>): RunResults => {
+    timings.totalMs = Date.now() - t0 + timings.queuedMs;
+    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, seed: spec.seed, timings };
+  };
+  try {
+    state('starting-broker');
+    const tb = Date.now();
+    try {
+      lease = await deps.kafka.acquire();
+    } catch (err) {
+      throw new InfraError(`No Kafka broker could be started for this run: ${(err as Error).message}`);
+    }
+    const kafka = graderKafka(lease.broker.bootstrap);
+    admin = kafka.admin();
+    try {
+      await admin.connect();
+      await createTopics(admin, spec.grader.topics);
+    } catch (err) {
+      throw new InfraError(`The run's broker did not accept the lab's topics: ${(err as Error).message}`);
+    }
+    timings.brokerMs = Date.now() - tb;
+
+    run = createRunContext({
+      broker: lease.broker,
+      kafka,
+      admin,
+      js: spec.js,
+      seed: spec.seed,
+      env: spec.grader.env,
+      launch: deps.launch,
+      wallMs: spec.lab.frontmatter.timeLimitSeconds * 1000,
+      label: `run ${spec.runId}`,
+      onOutput: (instance, stream, text) => emit({ type: 'output', instance, stream, text, at: Date.now() }),
+      onFault: (fault) => emit({ type: 'fault', fault, at: Date.now() }),
+    });
+    const ctx = run.ctx;
+
+    state('running');
+    const ts = Date.now();
+    try {
+      await spec.grader.setup?.(ctx);
+    } catch (err) {
+      throw new InfraError(`Seeding the lab's input failed: ${(err as Error).message}`);
+    }
+    timings.setupMs = Date.now() - ts;
+    const tsc = Date.now();
+    try {
+      await spec.grader.scenario(ctx);
+    } catch (err) {
+      throw new InfraError(`The grader's scenario failed: ${(err as Error).message}`);
+    } finally {
+      await run.shutdownPrograms();
+    }
+    timings.scenarioMs = Date.now() - tsc;
+
+    state('grading');
+    const tc = Date.now();
+    const tests: TestResult[] = [];
+    let checkError: string | undefined;
+    for (const check of spec.grader.checks) {
+      tests.push(await runCheck(check, ctx).catch((err: Error) => {
+        checkError ??= `The grader could not evaluate "${check.name}": ${err.message}`;
+        return { name: check.name, status: 'error' as const, message: `Not evaluated (a problem on our side): ${err.message}`, output: null, task_id: check.taskId, evidence: [] };
+      }));
+    }
+    timings.checksMs = Date.now() - tc;
+    if (tests.length === 0) throw new InfraError('The grader ran no checks; zero checks is never a pass.');
+
+    const output = collectOutput(run);
+    if (tests.length) tests[0].output = output.text === '' ? null : capTail(output.text, undefined, output.truncated);
+    if (checkError) {
+      return finish({ status: 'error', message: `${checkError}. This is our fault, not your code's; try again.`, kind: 'infrastructure-error', tests, faults: run.faults, program: { instances: run.exits }, notes: run.notes });
+    }
+    const failed = tests.filter((t) => t.status !== 'pass');
+    let kind: ResultKind = failed.length ? 'checks-failed' : 'passed';
+    if (failed.length) {
+      const problem = programProblem(run.exits);
+      if (problem) {
+        kind = problem.kind;
+        failed[0].message = `${problem.message}\n\n${failed[0].message ?? ''}`.trim();
+      }
+    }
+    return finish({ status: failed.length ? 'fail' : 'pass', kind, tests, faults: run.faults, program: { instances: run.exits }, notes: run.notes });
+  } catch (err) {
+    const ours = err instanceof InfraError ? err.message : `Unexpected error in the grading pipeline: ${(err as Error).message}`;
+    return finish({
+      status: 'error',
+      message: `${ours} This is a problem on our side, not in your code; try again in a moment.`,
+      kind: 'infrastructure-error',
+      tests: spec.grader.checks.map((c) => ({ name: c.name, status: 'error', message: 'Not evaluated: the run could not complete (see the run message).', output: null, task_id: c.taskId, evidence: [] })),
+      faults: run?.faults ?? [],
+      program: { instances: run?.exits ?? [] },
+      notes: run?.notes ?? [],
+    });
+  } finally {
+    if (run) await run.shutdownPrograms().catch(() => {});
+    await admin?.disconnect().catch(() => {});
+    await lease?.release().catch((err: Error) => console.error(`[grading] releasing the broker of run ${spec.runId} failed: ${err.message}`));
+  }
+}
+
+async function runCheck(check: Check, ctx: RunContext['ctx']): Promise<TestResult> {
+  const outcome = await check.run(ctx);
+  return {
+    name: check.name,
+    status: outcome.pass ? 'pass' : 'fail',
+    message: outcome.pass ? null : outcome.message ?? 'Failed.',
+    output: null,
+    task_id: check.taskId,
+    evidence: outcome.evidence,
+  };
+}
+
+function collectOutput(run: RunContext): { text: string; truncated: boolean } {
+  const ids = [...run.output.keys()].sort((a, b) => a - b);
+  const many = ids.length > 1 || run.exits.length > 1;
+  const text = ids.map((id) => (many ? `--- instance ${id} ---\n` : '') + (run.output.get(id) ?? '')).join('\n');
+  return { text, truncated: run.exits.some((e) => e.reason === 'output-limit') };
+}
+
+/** Explains a program instance that ended on its own in a way that is not a clean exit. */
+function programProblem(exits: ProgramExit[]): { kind: ResultKind; message: string } | null {
+  const bad = exits.find((e) => !e.byGrader && !(e.reason === 'exited' && e.code === 0));
+  if (!bad) return null;
+  const tail = bad.stderrTail ? `\nLast lines of its stderr:\n${bad.stderrTail}` : '';
+  switch (bad.reason) {
+    case 'wall-timeout':
+      return { kind: 'program-timed-out', message: `Your program (instance ${bad.instance}) was stopped at the lab's time limit after ${Math.round(bad.wallMs / 1000)} s.${tail}` };
+    case 'cpu-limit':
+    case 'memory-limit':
+    case 'output-limit':
+      return { kind: 'program-limit', message: `Your program (instance ${bad.instance}) was stopped for exceeding the ${bad.reason.replace('-limit', '')} limit.${tail}` };
+    default:
+      return { kind: 'program-crashed', message: `Your program (instance ${bad.instance}) crashed (${bad.code !== null ? `exit code ${bad.code}` : `signal ${bad.signal}`}) before the grader finished.${tail}` };
+  }
+}
