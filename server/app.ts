@@ -12,6 +12,8 @@ import { securityHeaders } from './auth/headers.ts';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { allowedOriginsFromEnv, originCheck } from './auth/origin.ts';
 import { authRoutes } from './auth/routes.ts';
+import { quizRoutes } from './quizzes/routes.ts';
+import { progressRoutes } from './progress/routes.ts';
 
 /** Largest request body the API accepts (lab code has its own, smaller limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -43,6 +45,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/quizzes', quizRoutes(deps));
+  app.route('/api/progress', progressRoutes(deps));
 
   app.doc('/api/openapi.json', { openapi: '3.0.0', info: { title: 'Lag Zero API', version: '0.1.0' } });
   app.notFound((c) => (c.req.path.startsWith('/api/') ? apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`) : c.text('Not found', 404)));

@@ -4,7 +4,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { join } from 'node:path';
-import { apiError } from '../http/errors.ts';
+import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
 import { PATTERNS, type Pattern } from '../../src/schemas/taxonomy.ts';
 import { bankLoader } from '../quizzes/bank.ts';
@@ -176,7 +176,7 @@ export function progressRoutes(deps: AppDeps, opts: ProgressRouteOptions = {}) {
   const labs = labCatalog(opts.labsDir ?? join(root, 'labs'));
   const loadBank = bankLoader(opts.questionsDir ?? join(root, 'content', 'questions'));
   const db = deps.db;
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', async (c, next) => {
     if (!c.get('user')) return apiError(c, 401, 'sign_in_required', 'Progress is saved to an account. Sign in, or keep going as a guest: your browser keeps your progress and it moves to your account when you sign up.');

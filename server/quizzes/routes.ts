@@ -6,7 +6,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { apiError } from '../http/errors.ts';
+import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LEVELS, PATTERNS, TOPICS, levelSchema, patternSchema, topicSchema } from '../../src/schemas/taxonomy.ts';
 import type { Question } from '../../src/schemas/question.ts';
@@ -259,7 +259,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
   const db = deps.db;
   let lastSweep = 0;
 
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   // Every request first makes sure the bank loads, and now and then closes expired attempts so
   // history and review stay right even for quizzes nobody reopens.
