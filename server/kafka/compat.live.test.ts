@@ -41,7 +41,11 @@ async function connectedProducer(config: Parameters<Kafka['producer']>[0] = {}):
   return producer;
 }
 
-/** Consumes from the beginning until `until` is satisfied, returning every message seen in arrival order. */
+/**
+ * Consumes from the beginning until `until` is satisfied and returns each stored record once, in
+ * arrival order. A rebalance on a loaded machine may legitimately redeliver records (at-least-once),
+ * so redeliveries of an already seen partition+offset are dropped rather than counted.
+ */
 async function consumeUntil(
   topic: string,
   until: (seen: EachMessagePayload[]) => boolean,
@@ -54,13 +58,16 @@ async function consumeUntil(
   await consumer.connect();
   cleanups.push(() => consumer.disconnect());
   const seen: EachMessagePayload[] = [];
+  const delivered = new Set<string>();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out with ${seen.length} messages from ${topic}`)), 60_000);
     consumer.run({
       autoCommit: opts.onMessage ? false : true,
       eachMessage: async (p) => {
-        seen.push(p);
+        const id = `${p.partition}@${p.message.offset}`;
+        if (!delivered.has(id)) seen.push(p);
+        delivered.add(id);
         await opts.onMessage?.(p, consumer);
         if (until(seen)) {
           clearTimeout(timer);
