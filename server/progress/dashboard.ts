@@ -3,55 +3,8 @@
 // the user's own time zone, and recent quiz and lab attempts.
 import type { Db } from '../db/index.ts';
 import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../src/schemas/taxonomy.ts';
+import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../src/lib/readiness.ts';
 import type { Item } from './catalog.ts';
-
-/**
- * Readiness for a pattern, 0..1: 30% lessons read / lessons, 40% labs passed / labs, 30% best quiz
- * score on that pattern's questions. A part with nothing to do yet (no lessons, labs or questions
- * for the pattern) is left out and the remaining weights are scaled up to 100%.
- */
-export const READINESS_WEIGHTS = { lessons: 0.3, labs: 0.4, quiz: 0.3 } as const;
-export const READINESS_FORMULA =
-  'readiness = (0.3 × lessons read/lessons + 0.4 × labs passed/labs + 0.3 × best quiz score) over the parts that exist for the pattern, rescaled to 100%';
-
-const DAY_MS = 86_400_000;
-
-/** Formats instants as YYYY-MM-DD in a time zone (falls back to UTC for an unknown zone). */
-export function dayKeyer(timeZone: string): (ms: number) => string {
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  } catch {
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
-  }
-  return (ms) => fmt.format(new Date(ms));
-}
-
-const dayNumber = (key: string) => Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10))) / DAY_MS;
-const keyOfDayNumber = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
-
-/**
- * Streaks over active local days. The current streak counts back from today, or from yesterday
- * when nothing has happened yet today (the streak is still alive until the day ends).
- */
-export function streaks(activeDays: Iterable<string>, today: string): { current: number; longest: number } {
-  const days = new Set(activeDays);
-  const sorted = [...days].map(dayNumber).sort((a, b) => a - b);
-  let longest = 0;
-  let run = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    run = i > 0 && sorted[i] === sorted[i - 1] + 1 ? run + 1 : 1;
-    longest = Math.max(longest, run);
-  }
-  let d = dayNumber(today);
-  if (!days.has(today)) d -= 1;
-  let current = 0;
-  while (days.has(keyOfDayNumber(d))) {
-    current++;
-    d--;
-  }
-  return { current, longest };
-}
 
 interface Counts {
   lessons: { read: number; total: number };
@@ -174,7 +127,7 @@ export function buildDashboard(
     }
     const attempts = [...(perPattern.get(pattern)?.values() ?? [])].sort((a, b) => a.at - b.at);
     for (const a of attempts) applyQuiz(sum, a.points / a.n);
-    return { pattern, title: PATTERN_TITLES[pattern], ...sum, readiness: readiness(sum, input.questionCounts[pattern] ?? 0), levels };
+    return { pattern, title: PATTERN_TITLES[pattern], ...sum, readiness: readinessOf({ lessons: sum.lessons, labs: sum.labs, quizBest: sum.quiz.best, questionsInBank: input.questionCounts[pattern] ?? 0 }), levels };
   });
 
   // Streak: any lesson read, quiz started, lab run or counted time makes a local day active.
@@ -193,7 +146,7 @@ export function buildDashboard(
   const active = new Set(instants.map(dayKey));
   const today = dayKey(now);
   const { current, longest } = streaks(active, today);
-  const last28 = Array.from({ length: 28 }, (_, i) => keyOfDayNumber(dayNumber(today) - 27 + i)).map((date) => ({ date, active: active.has(date), seconds: secondsByDay.get(date) ?? 0 }));
+  const last28 = lastDays(today, 28).map((date) => ({ date, active: active.has(date), seconds: secondsByDay.get(date) ?? 0 }));
 
   const quizHistory = (
     db
@@ -247,25 +200,6 @@ function applyQuiz(c: Counts, score: number) {
   c.quiz.attempts++;
   c.quiz.best = c.quiz.best === null ? s : Math.max(c.quiz.best, s);
   c.quiz.latest = s;
-}
-
-/** Readiness per the documented formula; null when the pattern has nothing to measure yet. */
-export function readiness(c: Counts, questionsInBank: number): { score: number | null; parts: { lessons: number | null; labs: number | null; quiz: number | null } } {
-  const parts = {
-    lessons: c.lessons.total > 0 ? c.lessons.read / c.lessons.total : null,
-    labs: c.labs.total > 0 ? c.labs.passed / c.labs.total : null,
-    quiz: questionsInBank > 0 ? (c.quiz.best ?? 0) : null,
-  };
-  let weight = 0;
-  let sum = 0;
-  for (const k of ['lessons', 'labs', 'quiz'] as const) {
-    const v = parts[k];
-    if (v === null) continue;
-    weight += READINESS_WEIGHTS[k];
-    sum += READINESS_WEIGHTS[k] * v;
-  }
-  const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
-  return { score: weight > 0 ? round(sum / weight) : null, parts: { lessons: round(parts.lessons), labs: round(parts.labs), quiz: round(parts.quiz) } };
 }
 
 export type Dashboard = ReturnType<typeof buildDashboard>;
