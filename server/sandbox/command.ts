@@ -15,6 +15,7 @@ export const INSIDE = {
   launcher: '/launcher.cjs',
 } as const;
 
+export const BASH = '/bin/bash';
 export const PRLIMIT = '/usr/bin/prlimit';
 export const SETPRIV = '/usr/bin/setpriv';
 export const BWRAP = '/usr/bin/bwrap';
@@ -52,10 +53,18 @@ export interface SandboxCommandOptions {
   extraRoFiles?: string[];
 }
 
-/** The argv (argv[0] = prlimit) that runs `command` confined. Spawn it with an empty environment. */
+/**
+ * Closes every inherited descriptor above 4 before anything else runs. bwrap passes open fds through
+ * to the sandbox, and Node's spawn only closes its own (close-on-exec) ones, so any fd the server
+ * inherited without close-on-exec (a socket from a supervisor, a CI pipe) would reach learner code.
+ */
+const CLOSE_FDS = 'for p in /proc/self/fd/*; do n=${p##*/}; if [ "$n" -gt 4 ]; then eval "exec $n>&-"; fi; done; exec "$@"';
+
+/** The argv (argv[0] = bash, which closes stray fds, then prlimit) that runs `command` confined. Spawn it with an empty environment. */
 export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
   const l = o.limits;
   const argv = [
+    BASH, '-c', CLOSE_FDS, 'lagzero-sandbox',
     PRLIMIT,
     `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 1}`,
     `--as=${l.addressSpaceMb * 1024 * 1024}`,
@@ -92,4 +101,15 @@ export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
 /** The command that starts the launcher, which opens the broker relay and then runs the bundle. */
 export function launcherCommand(limits: Limits, brokerPort: number): string[] {
   return [process.execPath, `--max-old-space-size=${limits.heapMb}`, INSIDE.launcher, String(brokerPort), INSIDE.brokerSocket, INSIDE.bundle];
+}
+
+/**
+ * Moves bwrap's options into a NUL-separated payload read from `fd` (`bwrap --args fd`), so the
+ * sandbox's /proc/1/cmdline shows neither host paths nor the environment it was given.
+ */
+export function withOptionsOnFd(argv: string[], fd: number): { argv: string[]; payload: string } {
+  const start = argv.indexOf(BWRAP) + 1;
+  const end = argv.lastIndexOf('--');
+  const options = argv.slice(start, end);
+  return { argv: [...argv.slice(0, start), '--args', String(fd), ...argv.slice(end)], payload: options.map((o) => `${o}\0`).join('') };
 }

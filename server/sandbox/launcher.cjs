@@ -32,6 +32,9 @@ server.listen(Number(port), '127.0.0.1', () => {
   fs.writeSync(3, 'ready\n');
   fs.closeSync(3);
   process.argv.splice(1, process.argv.length - 1, bundlePath);
-  // Like a main module: a failure while loading is an uncaught exception (stack on stderr, exit 1).
-  import(pathToFileURL(bundlePath).href).catch((err) => process.nextTick(() => { throw err; }));
+  // Like a main module: an error escaping the top level prints its stack and exits 1.
+  import(pathToFileURL(bundlePath).href).catch((err) => {
+    process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
 });

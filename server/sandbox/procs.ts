@@ -3,7 +3,11 @@
 // sessions, process groups or double forks.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** PIDs whose real UID is `uid`. */
+/**
+ * Live (non-zombie) PIDs whose real UID is `uid`. Zombies are left out on purpose: when bwrap's
+ * monitor exits it does not reap the sandbox's pid 1, which is reparented to the host's init and
+ * reaped there a little later; a zombie runs nothing and holds no memory, files or sockets.
+ */
 export function pidsOfUid(uid: number): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -15,7 +19,7 @@ export function pidsOfUid(uid: number): number[] {
       continue; // exited meanwhile
     }
     const m = /^Uid:\s+(\d+)/m.exec(status);
-    if (m && Number(m[1]) === uid) pids.push(Number(name));
+    if (m && Number(m[1]) === uid && !/^State:\s+Z/m.test(status)) pids.push(Number(name));
   }
   return pids;
 }
@@ -25,7 +29,7 @@ export async function killAllOfUid(uid: number, timeoutMs = 3000): Promise<numbe
   const deadline = Date.now() + timeoutMs;
   let killed = 0;
   for (;;) {
-    const pids = pidsOfUid(uid).filter((pid) => !isZombie(pid));
+    const pids = pidsOfUid(uid);
     if (pids.length === 0) return killed;
     for (const pid of pids) {
       try {
@@ -37,15 +41,6 @@ export async function killAllOfUid(uid: number, timeoutMs = 3000): Promise<numbe
     }
     if (Date.now() > deadline) throw new Error(`could not kill every process of sandbox uid ${uid}: ${pids.join(', ')} remain`);
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
   }
 }
 

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import { constants as osConstants } from 'node:os';
-import { buildSandboxArgv, launcherCommand } from './command.ts';
+import { buildSandboxArgv, launcherCommand, withOptionsOnFd } from './command.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
 import { startBrokerRelay, type BrokerRelay } from './relay.ts';
@@ -133,7 +133,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     chownSync(bundle, 0, slot.gid);
     const mounted = await mountTmpfs(run.tmpDir, slot, limits);
     relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections);
-    const argv = buildSandboxArgv({
+    const full = buildSandboxArgv({
       uid: slot.uid,
       gid: slot.gid,
       limits,
@@ -143,7 +143,12 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       env: spec.env,
       command: launcherCommand(limits, spec.broker.port),
     });
-    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const { argv, payload } = withOptionsOnFd(full, 4);
+    // fd 3: the launcher's "ready" line; fd 4: bwrap's options.
+    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    const optionsPipe = child.stdio[4] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+    optionsPipe.on('error', () => {});
+    optionsPipe.end(payload);
   } catch (err) {
     await cleanup();
     throw new SandboxError(`could not start the sandbox for ${label}: ${(err as Error).message}`);
@@ -185,6 +190,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       child.stdout?.destroy();
       child.stderr?.destroy();
       child.stdio[3]?.destroy();
+      child.stdio[4]?.destroy();
       await cleanup();
       const stdout = Buffer.concat(captured.stdout).toString('utf8');
       const stderr = Buffer.concat(captured.stderr).toString('utf8');

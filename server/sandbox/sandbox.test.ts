@@ -1,0 +1,166 @@
+// The sandbox without Kafka: bundling (what compiles, what is refused, error positions), the command
+// line, the broker relay (with a TCP echo server standing in for the broker), environment, output,
+// kill and concurrency. Hostile programs and real brokers are in hostile.live.test.ts.
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
+import { bundleLearnerCode } from './bundle.ts';
+import { DEFAULT_LIMITS, resolveLimits } from './limits.ts';
+import { pidsOfUid } from './procs.ts';
+import { SandboxError, startSandboxedProgram, type ExitInfo } from './run.ts';
+
+let echo: Server;
+let echoPort: number;
+
+beforeAll(async () => {
+  echo = createServer((s) => s.pipe(s));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  echoPort = (echo.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((r) => echo.close(() => r())));
+
+async function bundle(source: string): Promise<string> {
+  const result = await bundleLearnerCode(source);
+  if (!result.ok) throw new Error(result.error);
+  return result.js;
+}
+
+async function run(source: string, env: Record<string, string> = {}, wallMs = 10_000): Promise<ExitInfo & { uid: number }> {
+  const program = await startSandboxedProgram({ js: await bundle(source), env, broker: { host: '127.0.0.1', port: echoPort }, limits: { wallMs } });
+  const info = await program.exited;
+  expect(pidsOfUid(program.uid)).toEqual([]);
+  return { ...info, uid: program.uid };
+}
+
+describe('bundleLearnerCode', () => {
+  it('inlines kafkajs and supports top-level await', async () => {
+    const js = await bundle(`import { Kafka } from 'kafkajs';\nawait Promise.resolve();\nconsole.log(typeof Kafka);`);
+    expect(js).toContain('KafkaJSError');
+    expect(js).not.toMatch(/require\(["']kafkajs["']\)/);
+    const info = await run(`import { Kafka } from 'kafkajs';\nawait Promise.resolve();\nconsole.log(typeof Kafka);`);
+    expect(info).toMatchObject({ reason: 'exited', code: 0, stdout: 'function\n' });
+  });
+
+  it('reports syntax errors with file, line and column', async () => {
+    const result = await bundleLearnerCode(`const ok = 1;\nconst broken = ;\n`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/^main\.ts:2:16: Unexpected ";"/);
+  });
+
+  it.each([
+    ['a relative file', `import x from './grader.ts';`],
+    ['a repository path', `import x from '../../labs/keyed-producer/solution/main.ts';`],
+    ['an absolute path', `import x from '/etc/passwd';`],
+    ['a file inside kafkajs', `import x from 'kafkajs/package.json';`],
+    ['another npm package', `import x from 'esbuild';`],
+    ['a dynamic import of a repository file', `await import('../../server/db/index.ts');`],
+  ])('refuses to bundle %s', async (_, source) => {
+    const result = await bundleLearnerCode(`${source}\nconsole.log(x);`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/main\.ts:1:\d+: .*(Only 'kafkajs' and Node's built-in modules can be imported|not allowed)/);
+  });
+
+  it('allows Node built-in modules, with or without the node: prefix', async () => {
+    const info = await run(`import os from 'os';\nimport { join } from 'node:path';\nconsole.log(typeof os.cpus, join('a', 'b'));`);
+    expect(info.stdout).toBe('function a/b\n');
+  });
+
+  it('refuses oversized sources before compiling', async () => {
+    const result = await bundleLearnerCode('x'.repeat(600 * 1024));
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/limit is 524288 bytes/) });
+  });
+
+  it('stops a compile that exceeds its time limit', async () => {
+    const result = await bundleLearnerCode(`console.log(1);`, { timeoutMs: 1 });
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/longer than/) });
+  });
+});
+
+describe('command line', () => {
+  const argv = buildSandboxArgv({
+    uid: 61000, gid: 61000, limits: resolveLimits(), boxDir: '/b', tmpDir: '/t', launcherPath: '/l.cjs', env: { A: '1' }, command: ['/usr/bin/node', '-v'],
+  });
+  it('drops root to the slot UID before bwrap and confines with every namespace', () => {
+    const joined = argv.join(' ');
+    expect(joined).toContain(`/usr/bin/prlimit --cpu=${DEFAULT_LIMITS.cpuSeconds}:${DEFAULT_LIMITS.cpuSeconds + 1} --as=${DEFAULT_LIMITS.addressSpaceMb * 1048576} --nproc=${DEFAULT_LIMITS.processes} --nofile=${DEFAULT_LIMITS.openFiles} --fsize=${DEFAULT_LIMITS.fileSizeBytes} --core=0 -- /usr/bin/setpriv --reuid=61000 --regid=61000 --clear-groups -- /usr/bin/bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session --cap-drop ALL --clearenv`);
+    expect(joined).toContain('--bind /t /tmp');
+    expect(joined).toMatch(/--remount-ro \/ -- \/usr\/bin\/node -v$/);
+    expect(joined).not.toMatch(/--(share-net|bind \/ |ro-bind \/ |dev \/dev)/);
+  });
+  it('moves bwrap options off the visible command line', () => {
+    const { argv: short, payload } = withOptionsOnFd(argv, 4);
+    expect(short.slice(short.indexOf('/usr/bin/bwrap'))).toEqual(['/usr/bin/bwrap', '--args', '4', '--', '/usr/bin/node', '-v']);
+    expect(payload.split('\0')).toContain('--setenv');
+  });
+});
+
+describe('startSandboxedProgram', () => {
+  it('reaches only its broker, through the relay on the same address', async () => {
+    const info = await run(`
+      import { connect } from 'node:net';
+      const probe = (port: number) => new Promise<string>((resolve) => {
+        const s = connect(port, '127.0.0.1');
+        s.on('connect', () => s.write('ping'));
+        s.on('data', (d) => { resolve(d.toString()); s.destroy(); });
+        s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      });
+      console.log(await probe(Number(process.env.PORT)), await probe(Number(process.env.PORT) === 1 ? 2 : 1));
+    `, { PORT: String(echoPort) });
+    expect(info.stdout).toBe('ping ECONNREFUSED\n');
+  });
+
+  it('gives the program exactly the environment it was given', async () => {
+    process.env.LAGZERO_TEST_SERVER_SECRET = 'server-only';
+    const info = await run(`console.log(JSON.stringify(process.env));`, { TOPIC: 'orders' });
+    delete process.env.LAGZERO_TEST_SERVER_SECRET;
+    expect(JSON.parse(info.stdout)).toEqual({ TOPIC: 'orders', PWD: '/tmp' });
+  });
+
+  it('streams output as it happens and reports the exit code', async () => {
+    const seen: string[] = [];
+    const program = await startSandboxedProgram({
+      js: await bundle(`console.log('out'); console.error('err'); process.exitCode = 3;`),
+      env: {},
+      broker: { host: '127.0.0.1', port: echoPort },
+      onOutput: (stream, text) => seen.push(`${stream}:${text}`),
+    });
+    const info = await program.exited;
+    expect(info).toMatchObject({ reason: 'exited', code: 3, signal: null, stdout: 'out\n', stderr: 'err\n', truncated: false });
+    expect(seen.sort()).toEqual(['stderr:err\n', 'stdout:out\n']);
+  });
+
+  it('reports an uncaught error as an ordinary non-zero exit with its stack', async () => {
+    const info = await run(`throw new Error('boom');`);
+    expect(info.reason).toBe('exited');
+    expect(info.code).toBe(1);
+    expect(info.stderr).toContain('Error: boom');
+  });
+
+  it('kill() ends a running program and everything it started', async () => {
+    const program = await startSandboxedProgram({
+      js: await bundle(`import { spawn } from 'node:child_process';\nspawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });\nsetInterval(() => {}, 1000);`),
+      env: {},
+      broker: { host: '127.0.0.1', port: echoPort },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pidsOfUid(program.uid).length).toBeGreaterThan(0);
+    await program.kill();
+    const info = await program.exited;
+    expect(info.reason).toBe('killed');
+    expect(pidsOfUid(program.uid)).toEqual([]);
+  });
+
+  it('runs concurrent instances under different UIDs', async () => {
+    const js = await bundle(`console.log(process.getuid());`);
+    const programs = await Promise.all([1, 2, 3].map(() => startSandboxedProgram({ js, env: {}, broker: { host: '127.0.0.1', port: echoPort } })));
+    const uids = (await Promise.all(programs.map((p) => p.exited))).map((i) => Number(i.stdout));
+    expect(new Set(uids).size).toBe(3);
+    expect(uids).toEqual(programs.map((p) => p.uid));
+  });
+
+  it('rejects a spec it cannot honour with a SandboxError', async () => {
+    await expect(startSandboxedProgram({ js: 'x', env: {}, broker: { host: '10.0.0.1' as '127.0.0.1', port: 9092 } })).rejects.toThrow(SandboxError);
+    await expect(startSandboxedProgram({ js: 'x', env: { 'BAD=NAME': '1' }, broker: { host: '127.0.0.1', port: 9092 } })).rejects.toThrow(/not valid/);
+    expect(() => resolveLimits({ addressSpaceMb: 256 })).toThrow(/must exceed 512/);
+  });
+});
