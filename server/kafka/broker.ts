@@ -147,7 +147,7 @@ async function prepare(root: string, opts: StartBrokerOptions): Promise<KafkaIns
   const workDir = d.source === 'kafka-home'
     ? join(root, '.cache', 'kafka', `home-${hash(d.libs)}`)
     : join(root, '.cache', 'kafka', d.version);
-  const cdsKey = hash(`${resolve(d.java.bin)}|${d.java.version}|${classpath}|${jars.map((j) => statSync(join(d.libs!, j)).size).join(',')}`);
+  const cdsKey = hash(`${resolve(d.java.bin)}|${d.java.version}|${classpath}|${jars.map((j) => { const st = statSync(join(d.libs!, j)); return `${st.size}@${st.mtimeMs}`; }).join(',')}`);
   const install: KafkaInstall = {
     javaBin: d.java.bin, javaVersion: d.java.version, version: d.version, libs: d.libs, classpath, workDir,
     template: join(workDir, 'template'),
@@ -205,7 +205,14 @@ async function trainCds(install: KafkaInstall, opts: StartBrokerOptions): Promis
   try {
     const b = await launch(install, { ...opts, optimised: true }, tmp);
     await b.stop();
-    if (existsSync(tmp) && statSync(tmp).size > 0) renameSync(tmp, install.cdsArchive);
+    if (existsSync(tmp) && statSync(tmp).size > 0) {
+      renameSync(tmp, install.cdsArchive);
+      // Archives for an older JDK or classpath can never be used again (~50 MB each).
+      const dir = join(install.workDir, 'cds');
+      for (const f of readdirSync(dir)) {
+        if (/^kafka-[0-9a-f]+\.jsa$/.test(f) && join(dir, f) !== install.cdsArchive) rmSync(join(dir, f), { force: true });
+      }
+    }
   } catch (err) {
     // Without an archive brokers still start, only slower.
     console.warn(`[kafka] AppCDS training failed, brokers will start without it: ${(err as Error).message}`);

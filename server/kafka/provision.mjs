@@ -21,7 +21,9 @@ export function readPinnedVersions(root) {
   const kafka = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
   const log4j2 = /<log4j2\.version>([^<]+)<\/log4j2\.version>/.exec(pom)?.[1];
   if (!kafka || !log4j2) throw new Error(`${pomPath} must define <kafka.version> and <log4j2.version>`);
-  return { kafka, log4j2, pomPath, pomHash: createHash('sha256').update(pom).digest('hex').slice(0, 16) };
+  // Comments and layout do not change the jars, so they do not invalidate the cache.
+  const significant = pom.replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ').trim();
+  return { kafka, log4j2, pomPath, pomHash: createHash('sha256').update(significant).digest('hex').slice(0, 16) };
 }
 
 /**
