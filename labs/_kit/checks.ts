@@ -220,14 +220,19 @@ export function checkCommitsNotAhead(committed: readonly CommittedOffset[], inpu
   return bad.length ? fail('The consumer committed offsets for records it had not finished processing.', bad) : pass('Committed offsets never passed the processed position.', evidence);
 }
 
-/** The group's committed offset in every partition equals `expected` (usually the end of the input). */
-export function checkCommitsAt(committed: readonly CommittedOffset[], expected: ReadonlyMap<number, number>, topic: string): CheckOutcome {
+/**
+ * The group's committed offset in every partition equals `expected` (usually the end of the input).
+ * An expected range accepts any position in it, e.g. before or after a trailing transaction marker.
+ */
+export function checkCommitsAt(committed: readonly CommittedOffset[], expected: ReadonlyMap<number, number | { min: number; max: number }>, topic: string): CheckOutcome {
   const bad: Evidence[] = [];
   const ok: Evidence[] = [];
   for (const [partition, want] of [...expected].sort((a, b) => a[0] - b[0])) {
+    const { min, max } = typeof want === 'number' ? { min: want, max: want } : want;
     const got = committed.find((c) => c.partition === partition)?.offset ?? -1;
-    const e: Evidence = { topic, partition, expected: want, actual: got === -1 ? 'nothing committed' : got };
-    if (got !== want) bad.push({ ...e, note: got < want ? 'the group would re-read records on restart' : 'the group would skip records on restart' });
+    const e: Evidence = { topic, partition, expected: min === max ? min : `${min}..${max}`, actual: got === -1 ? 'nothing committed' : got };
+    if (got < min) bad.push({ ...e, note: 'the group would re-read records on restart' });
+    else if (got > max) bad.push({ ...e, note: 'the group would skip records on restart' });
     else ok.push(e);
   }
   return bad.length ? fail(`Committed offsets of ${topic} do not match the processed position.`, bad) : pass('Committed offsets match the processed position.', ok);

@@ -70,7 +70,7 @@ export function createRunContext(o: ContextOptions): RunContext {
 
   async function launchInstance(id: number): Promise<void> {
     cache.clear();
-    const instanceEnv = { ...env, INSTANCE_ID: String(id) };
+    const instanceEnv: Record<string, string> = { ...env, INSTANCE_ID: String(id) };
     if (env.TRANSACTIONAL_ID) instanceEnv.TRANSACTIONAL_ID = `${env.TRANSACTIONAL_ID}-${id}`;
     const program = await o.launch({
       js: o.js,

@@ -175,3 +175,26 @@ function programProblem(exits: ProgramExit[]): { kind: ResultKind; message: stri
       return { kind: 'program-crashed', message: `Your program (instance ${bad.instance}) crashed (${bad.code !== null ? `exit code ${bad.code}` : `signal ${bad.signal}`}) before the grader finished.${tail}` };
   }
 }
+
+/** Results for a program that did not compile: a failure of the learner's, with no check run. */
+export function compileErrorResults(lab: LabInfo, grader: Grader, error: string, seed: number): RunResults {
+  return {
+    version: RESULTS_VERSION,
+    status: 'fail',
+    kind: 'compile-error',
+    lab: lab.slug,
+    seed,
+    tests: grader.checks.map((c, i) => ({
+      name: c.name,
+      status: 'fail',
+      message: i === 0 ? `Your program did not compile, so it was not run:\n${error}` : 'Not checked: the program did not compile.',
+      output: null,
+      task_id: c.taskId,
+      evidence: [],
+    })),
+    faults: [],
+    program: { instances: [] },
+    notes: [],
+    timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 },
+  };
+}

@@ -1,0 +1,62 @@
+// `npm run grade -- <lab-slug> <file.ts> [--seed N]`: grades one program through the same pipeline
+// as the API (bundle in the sandbox's compiler, fresh broker, sandboxed program, checks) and prints
+// the results JSON. Exit code: 0 pass, 1 fail (a check failed, the program crashed, timed out or did
+// not compile), 2 infrastructure error or bad usage.
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config.ts';
+import { loadGrader, loadLabs } from '../../labs/_kit/load.ts';
+import { createKafkaRuntime } from '../kafka/runtime.ts';
+import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
+import { compileErrorResults, gradeRun } from './pipeline.ts';
+import type { RunResults } from './types.ts';
+
+function usage(message: string): never {
+  console.error(`${message}\nUsage: npm run grade -- <lab-slug> <file.ts> [--seed N]`);
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const seedAt = args.indexOf('--seed');
+  const seed = seedAt >= 0 ? Number(args.splice(seedAt, 2)[1]) : 1;
+  if (!Number.isInteger(seed) || seed < 1) usage('--seed must be a positive integer.');
+  const [slug, file] = args;
+  if (!slug || !file) usage('Missing arguments.');
+  const labs = loadLabs();
+  const lab = labs.find((l) => l.slug === slug);
+  if (!lab) usage(`Unknown lab "${slug}". Labs: ${labs.map((l) => l.slug).join(', ')}`);
+  let code: string;
+  try {
+    code = readFileSync(file, 'utf8');
+  } catch (err) {
+    usage(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const grader = await loadGrader(lab);
+  const bundled = await bundleLearnerCode(code);
+  let results: RunResults;
+  if (!bundled.ok) {
+    results = compileErrorResults(lab, grader, bundled.error, seed);
+  } else {
+    // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
+    const config = { ...loadConfig(), kafkaPoolSize: 0 };
+    const kafka = createKafkaRuntime(config);
+    try {
+      results = await gradeRun({ runId: `cli-${process.pid}`, lab, grader, js: bundled.js, seed }, { kafka, launch: startSandboxedProgram }, (e) => {
+        if (e.type === 'state') console.error(`[${e.state}]`);
+        else if (e.type === 'fault') console.error(`[fault] ${e.fault.kind} at ${e.fault.atMs} ms: ${e.fault.detail}`);
+      });
+    } finally {
+      await kafka.shutdown();
+    }
+  }
+  console.log(JSON.stringify(results, null, 2));
+  return results.status === 'pass' ? 0 : results.status === 'fail' ? 1 : 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(2);
+  },
+);
