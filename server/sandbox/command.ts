@@ -20,18 +20,19 @@ export const PRLIMIT = '/usr/bin/prlimit';
 export const SETPRIV = '/usr/bin/setpriv';
 export const BWRAP = '/usr/bin/bwrap';
 
-let runtimeCache: string[] | undefined;
+const runtimeCache = new Map<string, string[]>();
 
-/** The node binary and every shared library it loads (from ldd), as absolute paths. */
+/** A binary and every shared library it loads (from ldd), as absolute paths; by default the node binary. */
 export function nodeRuntimeFiles(nodePath = process.execPath): string[] {
-  if (runtimeCache) return runtimeCache;
+  const cached = runtimeCache.get(nodePath);
+  if (cached) return cached;
   const out = execFileSync('/usr/bin/ldd', [nodePath], { encoding: 'utf8' });
   const files = [nodePath];
   for (const line of out.split('\n')) {
     const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
     if (m) files.push(m[1]);
   }
-  runtimeCache = files;
+  runtimeCache.set(nodePath, files);
   return files;
 }
 
@@ -64,7 +65,8 @@ const CLOSE_FDS = 'for p in /proc/self/fd/*; do n=${p##*/}; if [ "$n" -gt 4 ]; t
 export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
   const l = o.limits;
   const argv = [
-    BASH, '-c', CLOSE_FDS, 'lagzero-sandbox',
+    // --norc: bash would otherwise source ~/.bashrc when its stdin is a socket (the "run by sshd" rule).
+    BASH, '--norc', '--noprofile', '-c', CLOSE_FDS, 'lagzero-sandbox',
     PRLIMIT,
     `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 1}`,
     `--as=${l.addressSpaceMb * 1024 * 1024}`,
