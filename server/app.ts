@@ -14,6 +14,8 @@ import { allowedOriginsFromEnv, originCheck } from './auth/origin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { quizRoutes } from './quizzes/routes.ts';
 import { progressRoutes } from './progress/routes.ts';
+import { labsRoutes } from './labs/routes.ts';
+import { runsRoutes } from './runs/routes.ts';
 
 /** Largest request body the API accepts (lab code has its own, smaller limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/labs', labsRoutes(deps));
+  app.route('/api/runs', runsRoutes(deps));
   app.route('/api/quizzes', quizRoutes(deps));
   app.route('/api/progress', progressRoutes(deps));
 

@@ -8,11 +8,13 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
+import { createGradingService } from './grading/service.ts';
 
 const config = loadConfig();
 const db = openDb(config.dataDir);
 const kafka = createKafkaRuntime(config);
-const app = createApp({ config, db, kafka, now: Date.now });
+const grading = createGradingService({ db, kafka, now: Date.now });
+const app = createApp({ config, db, kafka, now: Date.now, grading });
 
 const distDir = join(config.root, 'dist');
 const apiOnly = process.env.API_ONLY === '1';
@@ -44,6 +46,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal}: stopping brokers and closing the database…`);
   server.close();
+  await grading.close().catch((err) => console.error('Stopping lab runs failed:', err));
   await kafka.shutdown().catch((err) => console.error('Kafka shutdown failed:', err));
   db.close();
   process.exit(0);

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
+import type { GradingService } from '../grading/service.ts';
 
 /** The signed-in user, set by the auth middleware (null for guests). */
 export interface SessionUser {
@@ -26,4 +27,6 @@ export interface AppDeps {
   kafka: KafkaRuntime;
   /** Injected clock so expiry and timer logic can be tested without waiting. */
   now: () => number;
+  /** Lab runs (queue, sandbox, grading); absent when the server cannot run labs. */
+  grading?: GradingService;
 }
