@@ -12,6 +12,7 @@ import { securityHeaders } from './auth/headers.ts';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { allowedOriginsFromEnv, originCheck } from './auth/origin.ts';
 import { authRoutes } from './auth/routes.ts';
+import { labPageRoutes } from './lab-page/routes.ts';
 import { quizRoutes } from './quizzes/routes.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { labsRoutes } from './labs/routes.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/labs', labsRoutes(deps));
+  app.route('/api/labs', labPageRoutes(deps));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/quizzes', quizRoutes(deps));
   app.route('/api/progress', progressRoutes(deps));

@@ -1,0 +1,154 @@
+// The lab page's own API, beside the runs API under /api/labs: server-side drafts for signed-in
+// learners, hints one at a time, giving up, the reference solution (only after a pass or a
+// give-up) and the caller's attempt history. Guests are identified by c.var.clientKey.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
+import type { AppDeps, AppEnv } from '../http/types.ts';
+import { LAB_SLUG_RE, readLabFrontmatter, readLabSolution } from './lab-files.ts';
+import { listAttempts, hasPassingRun, type Caller } from './runs-view.ts';
+
+/** Largest draft kept on the server, in characters (the runs API has its own code limit). */
+export const MAX_DRAFT_CHARS = 64 * 1024;
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ApiErrorSchema } } });
+
+const SlugParams = z.object({ slug: z.string().regex(LAB_SLUG_RE, 'a lab slug is lower-case words joined by hyphens').openapi({ param: { name: 'slug', in: 'path' }, example: 'keyed-producer' }) }).strict();
+
+const DraftSchema = z.object({ code: z.string(), updatedAt: z.number().int() }).openapi('LabDraft');
+const DraftBody = z
+  .object({ code: z.string().max(MAX_DRAFT_CHARS, `a draft can be at most ${MAX_DRAFT_CHARS} characters`) })
+  .strict()
+  .openapi('LabDraftInput');
+const HintsQuery = z.object({ count: z.coerce.number().int().min(0).max(50).default(1) }).strict();
+const HintsSchema = z.object({ hints: z.array(z.string()), total: z.number().int() }).openapi('LabHints');
+const GiveUpBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send {"confirm": true} to give up and unlock the solution' }) }) }).strict();
+const SolutionSchema = z.object({ code: z.string(), unlockedBy: z.enum(['pass', 'give-up']) }).openapi('LabSolution');
+const AttemptSchema = z
+  .object({
+    runId: z.string(),
+    state: z.string(),
+    outcome: z.string().nullable(),
+    passed: z.number().int().nullable(),
+    total: z.number().int().nullable(),
+    createdAt: z.number().int(),
+  })
+  .openapi('LabAttempt');
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const getDraft = createRoute({
+  method: 'get', path: '/{slug}/draft', summary: "The signed-in learner's saved draft for a lab",
+  request: { params: SlugParams },
+  responses: { 200: json(z.object({ draft: DraftSchema.nullable() }), 'The draft, or null when none is saved'), 401: errorResponse('Guests keep drafts in the browser'), 404: errorResponse('No such lab') },
+});
+const putDraft = createRoute({
+  method: 'put', path: '/{slug}/draft', summary: "Saves the signed-in learner's draft for a lab",
+  request: { params: SlugParams, body: { content: { 'application/json': { schema: DraftBody } }, required: true } },
+  responses: { 200: json(z.object({ updatedAt: z.number().int() }), 'Saved'), 400: errorResponse('Invalid body'), 401: errorResponse('Guests keep drafts in the browser'), 404: errorResponse('No such lab') },
+});
+const getHints = createRoute({
+  method: 'get', path: '/{slug}/hints', summary: 'The first `count` hints of a lab, and how many there are',
+  request: { params: SlugParams, query: HintsQuery },
+  responses: { 200: json(HintsSchema, 'Hints in order'), 400: errorResponse('Invalid count'), 404: errorResponse('No such lab') },
+});
+const postGiveUp = createRoute({
+  method: 'post', path: '/{slug}/give-up', summary: 'Gives up on a lab, unlocking its reference solution for the caller',
+  request: { params: SlugParams, body: { content: { 'application/json': { schema: GiveUpBody } }, required: true } },
+  responses: { 200: json(z.object({ gaveUpAt: z.number().int() }), 'Recorded'), 400: errorResponse('Missing confirmation'), 404: errorResponse('No such lab') },
+});
+const getSolution = createRoute({
+  method: 'get', path: '/{slug}/solution', summary: 'The reference solution, once the caller has passed or given up',
+  request: { params: SlugParams },
+  responses: { 200: json(SolutionSchema, 'The solution'), 403: errorResponse('Not unlocked yet'), 404: errorResponse('No such lab') },
+});
+const getAttempts = createRoute({
+  method: 'get', path: '/{slug}/attempts', summary: "The caller's runs of a lab, newest first",
+  request: { params: SlugParams },
+  responses: { 200: json(z.object({ attempts: z.array(AttemptSchema) }), 'Attempts'), 404: errorResponse('No such lab') },
+});
+
+function caller(c: Context<AppEnv>): Caller {
+  const user = c.var.user;
+  return user ? { userId: user.id, clientKey: c.var.clientKey } : { userId: null, clientKey: c.var.clientKey };
+}
+
+/** The lab-page sub-app, mounted at /api/labs next to the labs/runs routes. */
+export function labPageRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { db } = deps;
+  const root = deps.config.root;
+
+  const noLab = (c: Context<AppEnv>, slug: string) => apiError(c, 404, 'lab_not_found', `There is no lab called "${slug}". Pick one from /labs/.`);
+  const guestDraft = (c: Context<AppEnv>) =>
+    apiError(c, 401, 'sign_in_required', 'Drafts are saved on the server only for signed-in learners; as a guest your draft stays in this browser. Sign in to keep it across devices.');
+
+  const gaveUp = (who: Caller, slug: string): boolean =>
+    who.userId !== null
+      ? db.prepare('SELECT 1 FROM lab_give_ups WHERE user_id = ? AND lab_slug = ?').get(who.userId, slug) !== undefined
+      : db.prepare('SELECT 1 FROM lab_give_ups WHERE user_id IS NULL AND client_key = ? AND lab_slug = ?').get(who.clientKey, slug) !== undefined;
+
+  app.openapi(getDraft, (c) => {
+    const { slug } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    const user = c.var.user;
+    if (!user) return guestDraft(c);
+    const row = db.prepare('SELECT code, updated_at AS updatedAt FROM lab_drafts WHERE user_id = ? AND lab_slug = ?').get(user.id, slug) as
+      | { code: string; updatedAt: number }
+      | undefined;
+    return c.json({ draft: row ?? null }, 200);
+  });
+
+  app.openapi(putDraft, (c) => {
+    const { slug } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    const user = c.var.user;
+    if (!user) return guestDraft(c);
+    const { code } = c.req.valid('json');
+    const now = deps.now();
+    db.prepare(
+      'INSERT INTO lab_drafts (user_id, lab_slug, code, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, lab_slug) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at',
+    ).run(user.id, slug, code, now);
+    return c.json({ updatedAt: now }, 200);
+  });
+
+  app.openapi(getHints, (c) => {
+    const { slug } = c.req.valid('param');
+    const lab = readLabFrontmatter(root, slug);
+    if (!lab) return noLab(c, slug);
+    const { count } = c.req.valid('query');
+    return c.json({ hints: lab.hints.slice(0, count), total: lab.hints.length }, 200);
+  });
+
+  app.openapi(postGiveUp, (c) => {
+    const { slug } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    const who = caller(c);
+    const now = deps.now();
+    if (!gaveUp(who, slug)) {
+      db.prepare('INSERT INTO lab_give_ups (user_id, client_key, lab_slug, created_at) VALUES (?, ?, ?, ?)').run(who.userId, who.clientKey, slug, now);
+    }
+    return c.json({ gaveUpAt: now }, 200);
+  });
+
+  app.openapi(getSolution, (c) => {
+    const { slug } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    const who = caller(c);
+    const unlockedBy = hasPassingRun(db, who, slug) ? ('pass' as const) : gaveUp(who, slug) ? ('give-up' as const) : null;
+    if (!unlockedBy) {
+      return apiError(c, 403, 'solution_locked', 'The reference solution unlocks after one of your runs passes every check, or after you give up on this lab (POST /api/labs/:slug/give-up with {"confirm": true}).');
+    }
+    const code = readLabSolution(root, slug);
+    if (code === null) return apiError(c, 404, 'solution_missing', `The lab "${slug}" has no reference solution on this server. Report this to the site's maintainers.`);
+    return c.json({ code, unlockedBy }, 200);
+  });
+
+  app.openapi(getAttempts, (c) => {
+    const { slug } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    return c.json({ attempts: listAttempts(db, caller(c), slug) }, 200);
+  });
+
+  return app;
+}

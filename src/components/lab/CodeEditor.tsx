@@ -1,0 +1,145 @@
+// The lab's code editor: a plain textarea that works at once and without JavaScript-heavy
+// widgets, upgraded to Monaco (loaded by dynamic import once the page is interactive) unless the
+// learner chose the plain editor. Both edit the same value; the choice is remembered.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LabMonaco } from './monaco-setup.ts';
+
+type EditorMode = 'monaco' | 'plain';
+const MODE_KEY = 'lz-editor-mode';
+
+interface Props {
+  value: string;
+  onChange(value: string): void;
+  label: string;
+}
+
+type MonacoEditor = ReturnType<LabMonaco['create']>;
+
+function prefersDark(): boolean {
+  const t = document.documentElement.dataset.theme;
+  return t ? t === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+function storedMode(): EditorMode {
+  try {
+    return localStorage.getItem(MODE_KEY) === 'plain' ? 'plain' : 'monaco';
+  } catch {
+    return 'monaco';
+  }
+}
+
+/** Monaco editor with a textarea fallback and a toggle between the two. */
+export function CodeEditor({ value, onChange, label }: Props) {
+  const [mode, setMode] = useState<EditorMode>('plain');
+  const [monacoState, setMonacoState] = useState<'idle' | 'loading' | 'ready' | 'failed'>('idle');
+  const [wanted, setWanted] = useState<EditorMode>('monaco');
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<MonacoEditor | null>(null);
+  const lab = useRef<LabMonaco | null>(null);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const valueRef = useRef(value);
+  valueRef.current = value;
+
+  // Decide once mounted; Monaco's chunk is fetched only after the page is interactive.
+  useEffect(() => {
+    const preferred = storedMode();
+    setWanted(preferred);
+    if (preferred === 'monaco') loadMonaco();
+  }, []);
+
+  function loadMonaco() {
+    if (lab.current) {
+      setMode('monaco');
+      return;
+    }
+    setMonacoState('loading');
+    const start = () =>
+      import('./monaco-setup.ts')
+        .then((m) => {
+          lab.current = m.loadLabMonaco();
+          setMonacoState('ready');
+          setMode((current) => (storedMode() === 'monaco' ? 'monaco' : current));
+        })
+        .catch((err: unknown) => {
+          console.error('Monaco failed to load', err);
+          setMonacoState('failed');
+          setMode('plain');
+        });
+    if ('requestIdleCallback' in window) requestIdleCallback(() => void start(), { timeout: 1500 });
+    else setTimeout(() => void start(), 0);
+  }
+
+  // Create or dispose the Monaco instance as the mode changes.
+  useEffect(() => {
+    if (mode !== 'monaco' || !lab.current || !host.current) return;
+    const ed = lab.current.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.` });
+    editor.current = ed;
+    host.current.dataset.ready = 'true';
+    const sub = ed.onDidChangeModelContent(() => onChangeRef.current(ed.getValue()));
+    return () => {
+      sub.dispose();
+      ed.getModel()?.dispose();
+      ed.dispose();
+      editor.current = null;
+      if (host.current) delete host.current.dataset.ready;
+    };
+  }, [mode, monacoState]);
+
+  // Values set from outside (reset to starter, a loaded draft) replace the editor's content.
+  useEffect(() => {
+    const ed = editor.current;
+    if (ed && ed.getValue() !== value) ed.setValue(value);
+  }, [value]);
+
+  function choose(next: EditorMode) {
+    setWanted(next);
+    try {
+      localStorage.setItem(MODE_KEY, next);
+    } catch {
+      // Storage blocked: the choice lasts for this page only.
+    }
+    if (next === 'monaco') loadMonaco();
+    else setMode('plain');
+  }
+
+  return (
+    <div class="code-editor">
+      <div class="editor-bar">
+        <span class="muted" id="editor-mode-label">Editor:</span>
+        <div role="group" aria-labelledby="editor-mode-label" class="mode-toggle">
+          <button type="button" class="btn secondary small" aria-pressed={wanted === 'monaco'} onClick={() => choose('monaco')} data-testid="editor-mode-monaco">
+            Code editor
+          </button>
+          <button type="button" class="btn secondary small" aria-pressed={wanted === 'plain'} onClick={() => choose('plain')} data-testid="editor-mode-plain">
+            Plain text
+          </button>
+        </div>
+        {monacoState === 'loading' && wanted === 'monaco' && <span class="muted" role="status">Loading the code editor…</span>}
+        {monacoState === 'failed' && <span class="bad" role="status">The code editor could not load; the plain text editor works the same.</span>}
+      </div>
+      {mode === 'monaco' ? (
+        <div ref={host} class="monaco-host" data-testid="monaco-editor" />
+      ) : (
+        <textarea
+          class="plain-editor"
+          data-testid="plain-editor"
+          aria-label={label}
+          spellcheck={false}
+          autoCapitalize="off"
+          autoComplete="off"
+          value={value}
+          onInput={(e) => onChange((e.target as HTMLTextAreaElement).value)}
+        />
+      )}
+      <details class="a11y-note">
+        <summary>Keyboard and screen reader tips</summary>
+        <ul>
+          <li>In the code editor, <kbd>Tab</kbd> indents. Press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on macOS) to make <kbd>Tab</kbd> move focus out of the editor instead; press it again to go back.</li>
+          <li><kbd>Alt</kbd>+<kbd>F1</kbd> opens the editor's accessibility help; <kbd>F1</kbd> opens its command list. Screen reader mode is always on.</li>
+          <li>The plain text editor is an ordinary text box: <kbd>Tab</kbd> always moves focus, and it works without the code editor.</li>
+        </ul>
+      </details>
+    </div>
+  );
+}

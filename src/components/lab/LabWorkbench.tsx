@@ -1,0 +1,254 @@
+// The interactive half of a lab page: editor with draft autosave and reset, Run with live progress
+// over SSE, per-check results linked to the tasks, hints one at a time, the reference solution
+// (after a pass or a confirmed give-up) and the learner's attempt history.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiFailure, api, fetchSignedIn } from './api.ts';
+import { CodeEditor } from './CodeEditor.tsx';
+import { RunProgress, type Progress } from './RunProgress.tsx';
+import { ResultsView } from './ResultsView.tsx';
+import { watchRun } from './run-events.ts';
+import type { RunResults } from './results.ts';
+import { AttemptHistory, type Attempt } from './AttemptHistory.tsx';
+import { HintsPanel } from './HintsPanel.tsx';
+import { SolutionPanel } from './SolutionPanel.tsx';
+
+export interface LabTask { id: string; title: string }
+
+interface Props {
+  slug: string;
+  starter: string;
+  tasks: LabTask[];
+  hintTotal: number;
+}
+
+/** GET /api/runs/:id as the page reads it. */
+export interface RunView {
+  id: string;
+  state: string;
+  position?: number | null;
+  outcome?: string | null;
+  results?: RunResults | null;
+  createdAt?: number;
+}
+
+const AUTOSAVE_MS = 800;
+const draftKey = (slug: string) => `lz-lab-draft:${slug}`;
+
+function readLocal(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function writeLocal(key: string, value: string | null) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Private mode or full storage: the draft simply is not kept.
+  }
+}
+
+/** The lab workbench island. */
+export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
+  const [code, setCode] = useState(starter);
+  const [signedIn, setSignedIn] = useState<boolean | null>(null);
+  const [saveStatus, setSaveStatus] = useState('');
+  const [confirmReset, setConfirmReset] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [output, setOutput] = useState('');
+  const [shown, setShown] = useState<RunView | null>(null);
+  const [runError, setRunError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const [attempts, setAttempts] = useState<Attempt[]>([]);
+  const [attemptsError, setAttemptsError] = useState<string | null>(null);
+  const [passed, setPassed] = useState(false);
+  const [cooldown, setCooldown] = useState(0);
+  const loaded = useRef(false);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stopWatch = useRef<(() => void) | null>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+
+  // Load who is here, then their draft (server for users, this browser for guests).
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      const user = await fetchSignedIn();
+      if (cancelled) return;
+      setSignedIn(user);
+      let draft: string | null = null;
+      if (user) {
+        try {
+          const res = await api<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`);
+          draft = res.draft?.code ?? null;
+        } catch (err) {
+          setSaveStatus(`Could not load your saved draft: ${(err as Error).message}`);
+        }
+      }
+      draft ??= readLocal(draftKey(slug));
+      if (!cancelled && draft !== null) setCode(draft);
+      loaded.current = true;
+      void refreshAttempts();
+    })();
+    return () => {
+      cancelled = true;
+      stopWatch.current?.();
+    };
+  }, [slug]);
+
+  async function refreshAttempts() {
+    try {
+      const res = await api<{ attempts: Attempt[] }>(`/api/labs/${slug}/attempts`);
+      setAttempts(res.attempts);
+      setAttemptsError(null);
+      if (res.attempts.some((a) => a.outcome === 'pass')) setPassed(true);
+    } catch (err) {
+      setAttemptsError((err as Error).message);
+    }
+  }
+
+  function onEdit(next: string) {
+    setCode(next);
+    if (!loaded.current) return;
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    setSaveStatus('Unsaved changes…');
+    saveTimer.current = setTimeout(() => void save(next), AUTOSAVE_MS);
+  }
+
+  async function save(value: string) {
+    if (signedIn) {
+      try {
+        await api(`/api/labs/${slug}/draft`, { method: 'PUT', json: { code: value } });
+        setSaveStatus('Draft saved to your account.');
+      } catch (err) {
+        writeLocal(draftKey(slug), value);
+        setSaveStatus(`Saved in this browser only: ${(err as Error).message}`);
+      }
+    } else {
+      writeLocal(draftKey(slug), value);
+      setSaveStatus('Draft saved in this browser. Sign in to keep drafts across devices.');
+    }
+  }
+
+  function resetToStarter() {
+    setConfirmReset(false);
+    onEdit(starter);
+    setSaveStatus('Code reset to the starter.');
+  }
+
+  async function fetchRun(id: string): Promise<RunView> {
+    return api<RunView>(`/api/runs/${encodeURIComponent(id)}`);
+  }
+
+  async function finishRun(id: string) {
+    try {
+      const view = await fetchRun(id);
+      if (view.state !== 'done') {
+        // The stream ended early; poll until the run is done.
+        setTimeout(() => void finishRun(id), 1000);
+        return;
+      }
+      setShown(view);
+      setProgress({ state: 'done', position: null });
+      if (view.outcome === 'pass' || view.results?.status === 'pass') setPassed(true);
+      requestAnimationFrame(() => resultsHeading.current?.focus());
+    } catch (err) {
+      setRunError(`The run finished but its results could not be read: ${(err as Error).message}`);
+    } finally {
+      setRunning(false);
+      void refreshAttempts();
+    }
+  }
+
+  async function run() {
+    if (running) return;
+    setRunError(null);
+    setShown(null);
+    setOutput('');
+    setRunning(true);
+    if (saveTimer.current) {
+      clearTimeout(saveTimer.current);
+      void save(code);
+    }
+    let runId: string;
+    try {
+      runId = (await api<{ runId: string | number }>(`/api/labs/${slug}/runs`, { method: 'POST', json: { code } })).runId.toString();
+    } catch (err) {
+      setRunning(false);
+      setProgress(null);
+      const e = err as ApiFailure;
+      setRunError(e.message);
+      if (e.status === 429 && e.retryAfter) startCooldown(e.retryAfter);
+      return;
+    }
+    setProgress({ state: 'queued', position: null });
+    stopWatch.current?.();
+    stopWatch.current = watchRun(runId, {
+      onState: (state, position) => setProgress({ state, position }),
+      onOutput: (text) => setOutput((o) => (o.length > 200_000 ? o : o + text)),
+      onDone: () => void finishRun(runId),
+      onLost: () => void finishRun(runId),
+    });
+  }
+
+  // After a 429 the Run button counts down the server's Retry-After instead of failing again.
+  function startCooldown(seconds: number) {
+    setCooldown(seconds);
+    const timer = setInterval(() => {
+      setCooldown((left) => {
+        if (left <= 1) {
+          clearInterval(timer);
+          return 0;
+        }
+        return left - 1;
+      });
+    }, 1000);
+  }
+
+  async function showAttempt(id: string) {
+    try {
+      const view = await fetchRun(id);
+      setShown(view);
+      setOutput('');
+      setProgress(null);
+      requestAnimationFrame(() => resultsHeading.current?.focus());
+    } catch (err) {
+      setAttemptsError(`Could not open that run: ${(err as Error).message}`);
+    }
+  }
+
+  return (
+    <div class="workbench" data-testid="lab-workbench" data-signed-in={signedIn === null ? undefined : String(signedIn)}>
+      <CodeEditor value={code} onChange={onEdit} label="Your program (main.ts)" />
+      <div class="toolbar">
+        <button type="button" class="btn" onClick={() => void run()} disabled={running || cooldown > 0} data-testid="run-button">
+          {running ? 'Running…' : cooldown > 0 ? `Run (wait ${cooldown} s)` : 'Run'}
+        </button>
+        {confirmReset ? (
+          <span class="confirm" role="group" aria-label="Confirm reset">
+            <span>Replace your code with the starter?</span>
+            <button type="button" class="btn secondary small" onClick={resetToStarter} data-testid="reset-confirm">Yes, reset</button>
+            <button type="button" class="btn secondary small" onClick={() => setConfirmReset(false)}>Cancel</button>
+          </span>
+        ) : (
+          <button type="button" class="btn secondary" onClick={() => setConfirmReset(true)} data-testid="reset-button">Reset to starter</button>
+        )}
+        <span class="muted save-status" aria-live="polite" data-testid="save-status">{saveStatus}</span>
+      </div>
+      {runError && (
+        <p class="notice bad" role="alert" data-testid="run-error">{runError}</p>
+      )}
+      <RunProgress progress={progress} output={output} />
+      {shown && (
+        <section class="results" aria-labelledby="results-heading" data-testid="run-results">
+          <h2 id="results-heading" tabIndex={-1} ref={resultsHeading}>Results</h2>
+          <ResultsView run={shown} tasks={tasks} />
+        </section>
+      )}
+      <HintsPanel slug={slug} total={hintTotal} />
+      <SolutionPanel slug={slug} passed={passed} />
+      <AttemptHistory attempts={attempts} error={attemptsError} onOpen={(id) => void showAttempt(id)} currentId={shown?.id ?? null} />
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// A finished run's results: one headline for the verdict (all checks pass, some fail, your program
+// timed out or crashed, or our infrastructure failed), then every check with its message, evidence
+// table, captured output and a link to the task it tests.
+import type { LabTask, RunView } from './LabWorkbench.tsx';
+import { badExits, describeExit, showValue, verdictOf, type RunResults, type TestResult } from './results.ts';
+
+const HEADLINES = {
+  pass: { cls: 'ok', text: 'Every check passed.' },
+  fail: { cls: 'bad', text: 'Some checks failed. Each failure below names the evidence the grader saw on the broker.' },
+  'learner-error': { cls: 'bad', text: 'Your program did not run to the end, so the checks could not see what they need.' },
+  'infra-error': { cls: 'warn', text: 'The run failed on our side, not because of your code. Run it again; if it keeps happening, the server needs attention.' },
+} as const;
+
+function Check({ test, tasks }: { test: TestResult; tasks: LabTask[] }) {
+  const task = tasks.find((t) => t.id === test.task_id);
+  const label = test.status === 'pass' ? 'Passed' : test.status === 'fail' ? 'Failed' : 'Error';
+  return (
+    <li class={`check ${test.status}`} data-testid="check" data-status={test.status}>
+      <p class="check-head">
+        <span class={`badge ${test.status === 'pass' ? 'ok' : 'bad'}`}>{label}</span> <strong>{test.name}</strong>
+      </p>
+      {test.message && <p class="check-message">{test.message}</p>}
+      {test.task_id && (
+        <p class="muted check-task">
+          Tests task: <a href={`#task-${test.task_id}`}>{task ? task.title : test.task_id}</a>
+        </p>
+      )}
+      {test.evidence && test.evidence.length > 0 && (
+        <table class="evidence" data-testid="evidence">
+          <caption class="sr-only">Evidence for “{test.name}”</caption>
+          <thead>
+            <tr><th scope="col">Topic</th><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Key</th><th scope="col">Expected</th><th scope="col">Actual</th></tr>
+          </thead>
+          <tbody>
+            {test.evidence.slice(0, 50).map((e, i) => (
+              <tr key={i}>
+                <td>{showValue(e.topic)}</td><td>{showValue(e.partition)}</td><td>{showValue(e.offset)}</td><td>{showValue(e.key)}</td>
+                <td>{showValue(e.expected)}</td><td>{showValue(e.actual)}{e.note ? <span class="muted"> ({e.note})</span> : null}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {test.evidence && test.evidence.length > 50 && <p class="muted">Showing 50 of {test.evidence.length} evidence rows.</p>}
+      {test.output && (
+        <details>
+          <summary>Your program's output</summary>
+          <pre class="learner-output">{test.output}</pre>
+        </details>
+      )}
+    </li>
+  );
+}
+
+const LEARNER_TEXT: Record<string, string> = {
+  'program-timed-out': 'Your program timed out: it was still running at the time limit. Make it exit once every record is handled.',
+  'program-crashed': 'Your program crashed. The end of its error output is below.',
+  'program-limit': 'Your program hit a sandbox limit (CPU, memory or output) and was stopped.',
+  'compile-error': 'Your program did not compile. Fix the error below and run again.',
+};
+
+function headline(verdict: keyof typeof HEADLINES, results: RunResults | null): string {
+  if (verdict === 'learner-error' && results?.kind && LEARNER_TEXT[results.kind]) return LEARNER_TEXT[results.kind];
+  return HEADLINES[verdict].text;
+}
+
+/** Results of one run. */
+export function ResultsView({ run, tasks }: { run: RunView; tasks: LabTask[] }) {
+  const results = run.results ?? null;
+  const verdict = verdictOf(run.outcome, results);
+  const head = HEADLINES[verdict];
+  const tests = results?.tests ?? [];
+  const passedCount = tests.filter((t) => t.status === 'pass').length;
+  const exits = badExits(results);
+  const faults = results?.faults ?? [];
+  return (
+    <div data-testid="results-view" data-verdict={verdict} data-kind={results?.kind ?? ''}>
+      <p class={`verdict ${head.cls}`} data-testid="verdict">
+        <strong>{headline(verdict, results)}</strong>
+        {tests.length > 0 && <span class="muted"> {passedCount} of {tests.length} checks passed.</span>}
+      </p>
+      {results?.message && (
+        <div class={`notice ${verdict === 'infra-error' ? 'warn' : 'bad'}`} data-testid="results-message">
+          <p>{results.message}</p>
+        </div>
+      )}
+      {verdict !== 'pass' && exits.length > 0 && (
+        <div class="exits" data-testid="program-exits">
+          {exits.map((p) => (
+            <details key={p.instance} open={verdict === 'learner-error'}>
+              <summary>{describeExit(p)}</summary>
+              {p.stderrTail ? <pre class="learner-output">{p.stderrTail}</pre> : <p class="muted">It wrote nothing to stderr.</p>}
+            </details>
+          ))}
+        </div>
+      )}
+      {tests.length > 0 && (
+        <ol class="checks">
+          {tests.map((t, i) => <Check key={i} test={t} tasks={tasks} />)}
+        </ol>
+      )}
+      {faults.length > 0 && (
+        <details>
+          <summary>Faults the grader injected during this run ({faults.length})</summary>
+          <ul>
+            {faults.map((f, i) => <li key={i}><strong>{f.kind}</strong> at {(f.atMs / 1000).toFixed(1)} s: {f.detail}</li>)}
+          </ul>
+        </details>
+      )}
+      {results?.notes && results.notes.length > 0 && (
+        <ul class="muted notes">{results.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// Monaco for the lab page, imported dynamically by CodeEditor so no other page ever loads it.
+// Workers are bundled by Vite (`?worker`) and served from our own origin: no CDN. The TypeScript
+// service gets kafkajs's own type definitions plus a small Node shim, so IntelliSense knows the
+// kafkajs API and `process.env` without shipping all of @types/node.
+import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
+import 'monaco-editor/esm/vs/editor/editor.all.js';
+import 'monaco-editor/esm/vs/editor/standalone/browser/quickAccess/standaloneHelpQuickAccess.js';
+import 'monaco-editor/esm/vs/editor/standalone/browser/quickAccess/standaloneCommandsQuickAccess.js';
+import 'monaco-editor/esm/vs/editor/standalone/browser/quickAccess/standaloneGotoLineQuickAccess.js';
+import * as tsLanguage from 'monaco-editor/esm/vs/language/typescript/monaco.contribution.js';
+import 'monaco-editor/esm/vs/basic-languages/typescript/typescript.contribution.js';
+import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
+import TsWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker.js?worker';
+import kafkajsTypes from 'kafkajs/types/index.d.ts?raw';
+import type { typescript as TsNamespace } from 'monaco-editor';
+import { NODE_SHIM } from './node-shim.ts';
+
+type MonacoApi = typeof monaco;
+type Ts = typeof TsNamespace;
+
+/** The parts of Monaco the editor component uses. */
+export interface LabMonaco {
+  monaco: MonacoApi;
+  create(host: HTMLElement, opts: { value: string; dark: boolean; ariaLabel: string }): monaco.editor.IStandaloneCodeEditor;
+}
+
+let configured = false;
+
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
+    getWorker(_id: string, label: string) {
+      return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+    },
+  };
+  const ts = tsLanguage as unknown as Ts;
+  const defaults = ts.typescriptDefaults;
+  defaults.setCompilerOptions({
+    target: ts.ScriptTarget.ESNext,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeJs,
+    lib: ['es2022'],
+    strict: true,
+    noEmit: true,
+    allowNonTsExtensions: true,
+    esModuleInterop: true,
+  });
+  defaults.setEagerModelSync(true);
+  // kafkajs ships a module-style .d.ts; placed where node resolution looks, `import … from 'kafkajs'` resolves to it.
+  defaults.addExtraLib(kafkajsTypes, 'file:///node_modules/kafkajs/index.d.ts');
+  defaults.addExtraLib(NODE_SHIM, 'file:///node_modules/@types/node/index.d.ts');
+}
+
+/** Sets up Monaco once and returns a factory for lab editors. */
+export function loadLabMonaco(): LabMonaco {
+  configure();
+  return {
+    monaco,
+    create(host, { value, dark, ariaLabel }) {
+      const model = monaco.editor.createModel(value, 'typescript', monaco.Uri.parse(`file:///lab/main-${Date.now()}.ts`));
+      return monaco.editor.create(host, {
+        model,
+        theme: dark ? 'vs-dark' : 'vs',
+        automaticLayout: true,
+        minimap: { enabled: false },
+        fontSize: 14,
+        tabSize: 2,
+        scrollBeyondLastLine: false,
+        accessibilitySupport: 'on',
+        ariaLabel,
+      });
+    },
+  };
+}
