@@ -1,0 +1,81 @@
+// Shapes of the /api/quizzes responses as the quiz islands use them (see server/quizzes/routes.ts).
+
+export type QuestionType = 'single' | 'multiple' | 'true_false' | 'ordering' | 'numeric' | 'open';
+
+export type Answer = { selected: string[] } | { order: string[] } | { value: string } | { text: string; ticked?: number[] };
+
+export interface QuizQuestion {
+  id: string;
+  position: number;
+  type: QuestionType;
+  level: string;
+  pattern: string;
+  topics: string[];
+  prompt: string;
+  options?: { id: string; text: string }[];
+  unit?: string;
+  keyPointCount?: number;
+}
+
+export interface ScoreSlice {
+  key: string;
+  points: number;
+  max: number;
+  pct: number;
+}
+
+export interface QuestionResult {
+  id: string;
+  position: number;
+  type: QuestionType | 'removed';
+  pattern: string;
+  level: string;
+  topics: string[];
+  prompt: string;
+  score: number;
+  correct: boolean;
+  answered: boolean;
+  selfAssessed: boolean;
+  yourAnswer: Answer | null;
+  correctAnswer: { selected?: string[]; order?: string[]; value?: number; tolerance?: number; unit?: string; accept?: string[] };
+  explanation: string;
+  lesson: string | null;
+  options?: { id: string; text: string; why: string; correct: boolean; chosen: boolean; position?: number }[];
+  modelAnswer?: string;
+  keyPoints?: { text: string; ticked: boolean }[];
+}
+
+export interface QuizResults {
+  score: { points: number; max: number; pct: number };
+  byTopic: ScoreSlice[];
+  byPattern: ScoreSlice[];
+  misses: string[];
+  questions: QuestionResult[];
+}
+
+export interface Attempt {
+  id: string;
+  mode: 'practice' | 'mock' | 'review';
+  spec: { pattern?: string; level?: string; topic?: string; requested: number };
+  status: 'in_progress' | 'submitted';
+  startedAt: number;
+  deadlineAt: number;
+  serverNow: number;
+  remainingMs: number;
+  timeLimitSeconds: number;
+  submittedAt: number | null;
+  autoSubmitted: boolean;
+  questions: QuizQuestion[];
+  answers: Record<string, { answer: Answer; savedAt: number }>;
+  revealed: Record<string, { modelAnswer: string; keyPoints: string[] }>;
+  results: QuizResults | null;
+  token?: string;
+}
+
+/** A short human label for an attempt ("Mock interview", "Producer · Beginner", …). */
+export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string } }): string {
+  if (a.mode === 'mock') return 'Mock interview';
+  if (a.mode === 'review') return 'Review of missed questions';
+  const parts = [a.spec.pattern, a.spec.level, a.spec.topic && `topic ${a.spec.topic}`].filter(Boolean);
+  return parts.length ? `Practice: ${parts.join(' · ')}` : 'Practice: all questions';
+}
