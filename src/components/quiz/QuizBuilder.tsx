@@ -22,7 +22,9 @@ interface ReviewStatus {
   items: { questionId: string }[];
 }
 
-const TIME_CHOICES = [5, 10, 15, 20, 30, 45, 60];
+/** Time limits offered, in seconds. */
+const TIME_CHOICES = [60, 120, 300, 600, 900, 1200, 1800, 2700, 3600];
+const timeLabel = (s: number) => (s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? '' : 's'}`);
 
 /** The builder form. */
 export default function QuizBuilder({ index, patterns, levels, topics }: Props) {
@@ -36,7 +38,12 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const [level, setLevel] = useState(() => pick('level', levels.map((l) => l.id)));
   const [topic, setTopic] = useState(() => pick('topic', topics));
   const [count, setCount] = useState(10);
-  const [minutes, setMinutes] = useState(10);
+  // ?seconds=N presets an exact limit (30 s to 3 h, the server's bounds), e.g. for a quick drill.
+  const [seconds, setSeconds] = useState(() => {
+    const n = Number(params.get('seconds'));
+    return Number.isInteger(n) && n >= 30 && n <= 10800 ? n : 600;
+  });
+  const timeChoices = TIME_CHOICES.includes(seconds) ? TIME_CHOICES : [seconds, ...TIME_CHOICES].sort((a, b) => a - b);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [user, setUser] = useState<Me | null | undefined>(undefined);
@@ -77,7 +84,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const base = { count, timeLimitSeconds: minutes * 60 };
+    const base = { count, timeLimitSeconds: seconds };
     void start(mode === 'mock' ? { mode: 'mock', ...base } : { mode: 'practice', ...base, ...(pattern ? { pattern } : {}), ...(level ? { level } : {}), ...(topic ? { topic } : {}) });
   };
 
@@ -131,10 +138,10 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
             <input id="quiz-count" type="number" min={1} max={50} value={count} onInput={(e) => setCount(Math.max(1, Math.min(50, Number((e.currentTarget as HTMLInputElement).value) || 1)))} data-testid="quiz-count" />
           </div>
           <div>
-            <label for="quiz-minutes">Time limit</label>
-            <select id="quiz-minutes" value={String(minutes)} onChange={(e) => setMinutes(Number((e.currentTarget as HTMLSelectElement).value))} data-testid="quiz-minutes">
-              {TIME_CHOICES.map((m) => (
-                <option value={String(m)} key={m}>{m} minutes</option>
+            <label for="quiz-time-limit">Time limit</label>
+            <select id="quiz-time-limit" value={String(seconds)} onChange={(e) => setSeconds(Number((e.currentTarget as HTMLSelectElement).value))} data-testid="quiz-time-limit">
+              {timeChoices.map((s) => (
+                <option value={String(s)} key={s}>{timeLabel(s)}</option>
               ))}
             </select>
           </div>
