@@ -47,6 +47,12 @@ describe('checkPerKeyOrder', () => {
     expect(out.pass).toBe(false);
     expect(out.evidence[0]).toMatchObject({ offset: '1', key: 'a', actual: 'seq 1' });
   });
+  it('groups by an entity id from the value when records lost their key', () => {
+    const acct = (r: ObservedRecord) => JSON.parse(r.value!).account as string;
+    const out = checkPerKeyOrder([rec(0, 0, null, { seq: 1, account: 'a' }), rec(2, 0, null, { seq: 2, account: 'a' })], seq, acct);
+    expect(out.pass).toBe(false);
+    expect(out.evidence[0]).toMatchObject({ key: 'a', actual: 'partitions 0, 2' });
+  });
   it('fails a key spread over partitions', () => {
     const out = checkPerKeyOrder([rec(0, 0, 'a', { seq: 1 }), rec(1, 0, 'a', { seq: 2 })], seq);
     expect(out.pass).toBe(false);

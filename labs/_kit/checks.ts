@@ -101,20 +101,23 @@ export function checkKeyPartitioning(records: readonly ObservedRecord[], partiti
 /**
  * For every key, the records appear in the order of `seqOf` (1, 2, 3, ...) within one partition.
  * Exact repeats of an already-seen sequence number are ignored here (the duplicate check reports them).
+ * `keyOf` groups records by an entity id other than the record key (e.g. a field of the value), so
+ * records that lost their key are still held to their entity's order.
  */
-export function checkPerKeyOrder(records: readonly ObservedRecord[], seqOf: (r: ObservedRecord) => number | null): CheckOutcome {
+export function checkPerKeyOrder(records: readonly ObservedRecord[], seqOf: (r: ObservedRecord) => number | null, keyOf: (r: ObservedRecord) => string | null = (r) => r.key): CheckOutcome {
   const bad: Evidence[] = [];
   const byKey = new Map<string, ObservedRecord[]>();
   for (const r of byPosition(records)) {
-    if (r.key === null) continue;
-    const list = byKey.get(r.key) ?? [];
+    const k = keyOf(r);
+    if (k === null) continue;
+    const list = byKey.get(k) ?? [];
     list.push(r);
-    byKey.set(r.key, list);
+    byKey.set(k, list);
   }
   for (const [key, list] of byKey) {
     const parts = [...new Set(list.map((r) => r.partition))];
     if (parts.length > 1) {
-      bad.push({ topic: list[0].topic, key, expected: 'one partition', actual: `partitions ${parts.join(', ')}`, note: 'records of one key on several partitions have no order between them' });
+      bad.push({ topic: list[0].topic, key, expected: 'one partition', actual: `partitions ${parts.join(', ')}`, note: 'records of one entity on several partitions have no order between them' });
       continue;
     }
     const seen = new Set<number>();

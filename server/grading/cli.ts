@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { loadGrader, loadLabs } from '../../labs/_kit/load.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
 import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
-import { compileErrorResults, gradeRun } from './pipeline.ts';
+import { gradeSubmission } from './pipeline.ts';
 import type { RunResults } from './types.ts';
 
 function usage(message: string): never {
@@ -32,22 +32,16 @@ async function main(): Promise<number> {
     usage(`Cannot read ${file}: ${(err as Error).message}`);
   }
   const grader = await loadGrader(lab);
-  const bundled = await bundleLearnerCode(code);
+  // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
+  const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 0 });
   let results: RunResults;
-  if (!bundled.ok) {
-    results = compileErrorResults(lab, grader, bundled.error, seed);
-  } else {
-    // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
-    const config = { ...loadConfig(), kafkaPoolSize: 0 };
-    const kafka = createKafkaRuntime(config);
-    try {
-      results = await gradeRun({ runId: `cli-${process.pid}`, lab, grader, js: bundled.js, seed }, { kafka, launch: startSandboxedProgram }, (e) => {
-        if (e.type === 'state') console.error(`[${e.state}]`);
-        else if (e.type === 'fault') console.error(`[fault] ${e.fault.kind} at ${e.fault.atMs} ms: ${e.fault.detail}`);
-      });
-    } finally {
-      await kafka.shutdown();
-    }
+  try {
+    results = await gradeSubmission(lab, grader, code, { seed, runId: `cli-${process.pid}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram }, (e) => {
+      if (e.type === 'state') console.error(`[${e.state}]`);
+      else if (e.type === 'fault') console.error(`[fault] ${e.fault.kind} at ${e.fault.atMs} ms: ${e.fault.detail}`);
+    });
+  } finally {
+    await kafka.shutdown();
   }
   console.log(JSON.stringify(results, null, 2));
   return results.status === 'pass' ? 0 : results.status === 'fail' ? 1 : 2;

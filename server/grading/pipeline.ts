@@ -198,3 +198,17 @@ export function compileErrorResults(lab: LabInfo, grader: Grader, error: string,
     timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 },
   };
 }
+
+/** Bundles and grades one submission: the CLI's and the golden tests' entry to the pipeline. */
+export async function gradeSubmission(
+  lab: LabInfo,
+  grader: Grader,
+  code: string,
+  opts: { seed: number; runId: string; bundle: (code: string) => Promise<{ ok: true; js: string } | { ok: false; error: string }> },
+  deps: PipelineDeps,
+  emit?: (e: RunEvent) => void,
+): Promise<RunResults> {
+  const bundled = await opts.bundle(code);
+  if (!bundled.ok) return compileErrorResults(lab, grader, bundled.error, opts.seed);
+  return gradeRun({ runId: opts.runId, lab, grader, js: bundled.js, seed: opts.seed }, deps, emit);
+}
