@@ -43,8 +43,20 @@ export interface LocalBroker extends Broker {
   version: string;
   /** Milliseconds from spawning the JVM to the last readiness (after start or restart). */
   readonly readyMs: number;
+  /** Milliseconds from spawn to each readiness step of the last start, and the JVM's CPU time until ready. */
+  readonly startup: StartupPhases;
   /** Graceful stop (SIGTERM, SIGKILL after a grace), then deletes the directory. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** Where start-up time goes (all in ms since the JVM was spawned, except cpuMs). */
+export interface StartupPhases {
+  portOpen: number;
+  metadata: number;
+  groupCoordinator: number;
+  transactionCoordinator: number;
+  /** User + system CPU the JVM used until ready: a load-independent cost figure. */
+  cpuMs: number;
 }
 
 /** What brokers are started from: resolved once per classpath and reused. */
@@ -261,6 +273,7 @@ class LocalBrokerProcess implements LocalBroker {
   readonly bootstrap: string;
   readonly version: string;
   readyMs = 0;
+  startup: StartupPhases = { portOpen: 0, metadata: 0, groupCoordinator: 0, transactionCoordinator: 0, cpuMs: 0 };
   private proc: ChildProcess | null = null;
   private watchdog: ChildProcess | null = null;
   private exited: Promise<number | null> = Promise.resolve(null);
@@ -306,6 +319,7 @@ class LocalBrokerProcess implements LocalBroker {
     }));
     await this.waitReady(started);
     this.readyMs = Math.round(performance.now() - started);
+    this.startup.cpuMs = cpuMsOf(proc.pid!);
   }
 
   private async waitReady(started: number): Promise<void> {
@@ -323,10 +337,11 @@ class LocalBrokerProcess implements LocalBroker {
       if (performance.now() > deadline) throw new Error(`The Kafka broker did not open port ${this.port} within ${this.readyTimeoutMs} ms. ${this.logTail()}`);
       await sleep(50);
     }
+    this.startup.portOpen = Math.round(performance.now() - started);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        prewarm(this.bootstrap),
+        prewarm(this.bootstrap, (phase) => { this.startup[phase] = Math.round(performance.now() - started); }),
         this.exited.then(() => failIfDead()),
         new Promise((_, rej) => {
           timer = setTimeout(() => rej(new Error(`The Kafka broker on ${this.bootstrap} opened its port but was not ready within ${this.readyTimeoutMs} ms. ${this.logTail()}`)), Math.max(1000, deadline - performance.now()));
@@ -481,7 +496,7 @@ export function sweepOrphanBrokers(brokersDir: string): number {
 }
 
 /** Waits until the broker answers metadata and has created the group and transaction coordinators' topics. */
-async function prewarm(bootstrap: string): Promise<void> {
+async function prewarm(bootstrap: string, mark: (phase: 'metadata' | 'groupCoordinator' | 'transactionCoordinator') => void): Promise<void> {
   const kafka = new Kafka({
     clientId: 'lag-zero-ready',
     brokers: [bootstrap],
@@ -493,8 +508,10 @@ async function prewarm(bootstrap: string): Promise<void> {
   await admin.connect();
   try {
     await admin.describeCluster();
+    mark('metadata');
     // Finding the group coordinator creates __consumer_offsets and waits for it to load.
     await admin.describeGroups([WARM_GROUP]);
+    mark('groupCoordinator');
   } finally {
     await admin.disconnect();
   }
@@ -504,6 +521,7 @@ async function prewarm(bootstrap: string): Promise<void> {
     // InitProducerId needs the transaction coordinator, which creates __transaction_state.
     const txn = await producer.transaction();
     await txn.abort();
+    mark('transactionCoordinator');
   } finally {
     await producer.disconnect();
   }
@@ -533,6 +551,16 @@ function tcpOpen(port: number): Promise<boolean> {
     sock.once('error', () => done(false));
     sock.connect(port, '127.0.0.1');
   });
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (clock ticks are 10 ms on Linux). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
