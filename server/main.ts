@@ -26,7 +26,7 @@ if (!apiOnly) {
   // Astro writes /lessons/x as dist/lessons/x/index.html; map extension-less paths onto it.
   const assets = serveStatic({
     root: 'dist',
-    rewriteRequestPath: (p) => (p.endsWith('/') ? `${p}index.html` : /\.[a-z0-9]+$/i.test(p) ? p : `${p}/index.html`),
+    rewriteRequestPath: (p) => (p.endsWith('/') ? `${p}index.html` : /\.[a-z0-9_]+$/i.test(p) ? p : `${p}/index.html`),
   });
   const notFoundPage = readFileSync(join(distDir, '404.html'), 'utf8');
   app.get('*', async (c, next) => {

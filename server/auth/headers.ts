@@ -1,7 +1,8 @@
 // Security response headers for the whole site (pages and API): Hono's secureHeaders plus a
 // Content-Security-Policy that lets the site work: scripts only from this origin or the exact inline
-// scripts Astro emitted (allowed by hash), inline styles (Astro and Monaco inject them), Monaco's web
-// workers from 'self' or blob:, and fetches only to this origin.
+// scripts Astro emitted (allowed by hash), WebAssembly compilation (the Pagefind search index is a
+// wasm module; 'wasm-unsafe-eval' does not allow JS eval), inline styles (Astro and Monaco inject
+// them), Monaco's web workers from 'self' or blob:, and fetches only to this origin.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export function securityHeaders(opts: { distDir: string; production: boolean }):
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", ...inlineScriptHashes(opts.distDir)],
+      scriptSrc: ["'self'", "'wasm-unsafe-eval'", ...inlineScriptHashes(opts.distDir)],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:'],
       fontSrc: ["'self'", 'data:'],
