@@ -132,4 +132,21 @@ describe('OpenAPI', () => {
     expect(doc.paths['/api/auth/signin'].post.responses).toHaveProperty('429');
     expect(doc.components.schemas.SignUp.additionalProperties).toBe(false);
   });
+
+  test('the whole document is well-formed: every $ref resolves and every response has a description', async () => {
+    const doc = (await (await h.call('GET', '/api/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of refs) {
+      const path = ref.slice(8, -1).replace(/^#\//, '').split('/');
+      let node: unknown = doc;
+      for (const key of path) node = (node as Record<string, unknown>)?.[key];
+      expect(node, ref).toBeDefined();
+    }
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [code, r] of Object.entries(op.responses)) expect(r.description, `${method} ${p} ${code}`).toBeTruthy();
+      }
+    }
+  });
 });

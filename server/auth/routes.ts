@@ -21,10 +21,9 @@ import { canonicalTimeZone } from './timezone.ts';
 // Generous in UTF-16 units so 128 emoji fit; the policy counts characters. Caps hashing cost too.
 const PASSWORD_FIELD_MAX = 512;
 
-const UserSchema = z
-  .object({ id: z.number().int(), email: z.string(), timezone: z.string() })
-  .openapi('User');
-const MeSchema = z.object({ user: UserSchema.nullable() }).openapi('Me');
+// Not a named component: OpenAPI 3.0 cannot mark a $ref nullable, and `user` is null for guests.
+const UserSchema = z.object({ id: z.number().int(), email: z.string(), timezone: z.string().openapi({ description: 'IANA time zone' }) });
+const MeSchema = z.object({ user: UserSchema.nullable().openapi({ description: 'null for guests' }) }).openapi('Me');
 
 const Email = z
   .string()
@@ -42,7 +41,14 @@ const TimeZone = z
 const Password = z.string().min(1, 'Enter your password.').max(PASSWORD_FIELD_MAX, 'The password is too long: use at most 128 characters.');
 
 const SignUpBody = z
-  .object({ email: Email, password: z.string().max(PASSWORD_FIELD_MAX, 'The password is too long: use at most 128 characters.'), timezone: TimeZone.optional() })
+  .object({
+    email: Email,
+    password: z
+      .string()
+      .max(PASSWORD_FIELD_MAX, 'The password is too long: use at most 128 characters.')
+      .openapi({ description: '8-128 characters, not one of the most common passwords, not the email address' }),
+    timezone: TimeZone.optional().openapi({ description: "The browser's IANA time zone; UTC when omitted" }),
+  })
   .strict()
   .openapi('SignUp');
 const SignInBody = z.object({ email: Email, password: Password }).strict().openapi('SignIn');
