@@ -65,6 +65,8 @@ export interface FaultRecord {
   /** Milliseconds since the scenario started. */
   atMs: number;
   detail: string;
+  /** How long the fault took to apply, when it is not instant (e.g. a broker restart). */
+  durationMs?: number;
 }
 
 /** How one learner program instance ended (from the sandbox). */

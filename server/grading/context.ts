@@ -59,10 +59,11 @@ export function createRunContext(o: ContextOptions): RunContext {
   let nextId = 1;
   const env: Record<string, string> = { ...o.env, KAFKA_BROKERS: o.broker.bootstrap, RUN_SEED: String(o.seed), KAFKAJS_NO_PARTITIONER_WARNING: '1' };
 
-  const recordFault = (kind: string, detail: string) => {
-    const f = { kind, atMs: Date.now() - started, detail };
+  const recordFault = (kind: string, detail: string): FaultRecord => {
+    const f: FaultRecord = { kind, atMs: Date.now() - started, detail };
     faults.push(f);
     o.onFault(f);
+    return f;
   };
 
   // Reads made while no program runs are reused by later checks; a new instance invalidates them.
@@ -158,8 +159,10 @@ export function createRunContext(o: ContextOptions): RunContext {
     program,
     broker: {
       async restart() {
-        recordFault('broker-restart', 'broker stopped gracefully and started again on the same port and data');
+        const f = recordFault('broker-restart', 'broker stopped gracefully and started again on the same port and data');
+        const t = Date.now();
         await o.broker.restart();
+        f.durationMs = Date.now() - t;
       },
     },
     produce: async (topic, records, opts) => {
@@ -192,7 +195,7 @@ export function createRunContext(o: ContextOptions): RunContext {
       }
     },
     sleep,
-    recordFault,
+    recordFault: (kind, detail) => void recordFault(kind, detail),
     note: (text) => void notes.push(text),
     shared: {},
   };

@@ -26,7 +26,7 @@ export function normaliseResults(r: RunResults): unknown {
   return walk({
     ...r,
     timings: Object.fromEntries(Object.keys(r.timings).map((k) => [k, 0])),
-    faults: r.faults.map((f) => ({ ...f, atMs: 0 })),
+    faults: r.faults.map((f) => ({ ...f, atMs: 0, ...(f.durationMs !== undefined ? { durationMs: 0 } : {}) })),
     program: { instances: r.program.instances.map((i) => ({ ...i, wallMs: 0, stderrTail: '' })) },
     tests: r.tests.map((t) => ({
       ...t,
