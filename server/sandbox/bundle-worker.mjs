@@ -5,8 +5,11 @@
 // pathological input cannot hang or bloat the server. esbuild only parses and prints: nothing in
 // the input is executed and there is no type-check. Imports are restricted to kafkajs and Node's
 // built-in modules, so a submission cannot pull repository files (graders, solutions) into its bundle.
-// Protocol: the source arrives on stdin; one JSON line goes to stdout: {ok:true,js} or {ok:false,error}.
+// Protocol: it lives for many requests (saving a Node and esbuild start per submission); each stdin
+// line is {id,source}, each stdout line {id,ok:true,js} or {id,ok:false,error[,fatal]}; after a
+// fatal reply the worker exits.
 import { builtinModules } from 'node:module';
+import { createInterface } from 'node:readline';
 import { dirname, join, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,29 +47,38 @@ function describe(message) {
   return `${loc.file === entryPath || loc.file === entryName ? entryName : loc.file}:${loc.line}:${loc.column + 1}: ${message.text}${caret}`;
 }
 
-let source = '';
-process.stdin.setEncoding('utf8');
-for await (const chunk of process.stdin) source += chunk;
-
-let reply;
-try {
-  const result = await esbuild.build({
-    stdin: { contents: source, loader: 'ts', sourcefile: entryName, resolveDir: repoRoot },
-    absWorkingDir: repoRoot,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: { js: "import { createRequire as __lagzeroCreateRequire } from 'node:module'; const require = __lagzeroCreateRequire(import.meta.url);" },
-    write: false,
-    logLevel: 'silent',
-    tsconfigRaw: '{}',
-    legalComments: 'none',
-    plugins: [guard],
-  });
-  reply = { ok: true, js: result.outputFiles[0].text };
-} catch (err) {
-  const errors = err && Array.isArray(err.errors) ? err.errors : [];
-  reply = { ok: false, error: errors.length ? errors.slice(0, 10).map(describe).join('\n') : String(err && err.message ? err.message : err) };
+async function bundle(source) {
+  try {
+    const result = await esbuild.build({
+      stdin: { contents: source, loader: 'ts', sourcefile: entryName, resolveDir: repoRoot },
+      absWorkingDir: repoRoot,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      banner: { js: "import { createRequire as __lagzeroCreateRequire } from 'node:module'; const require = __lagzeroCreateRequire(import.meta.url);" },
+      write: false,
+      logLevel: 'silent',
+      tsconfigRaw: '{}',
+      legalComments: 'none',
+      plugins: [guard],
+    });
+    return { ok: true, js: result.outputFiles[0].text };
+  } catch (err) {
+    const errors = err && Array.isArray(err.errors) ? err.errors : [];
+    if (errors.length) return { ok: false, error: errors.slice(0, 10).map(describe).join('\n') };
+    // esbuild itself died (e.g. a pathologically nested input exhausted its stack or memory): this
+    // worker is unusable, so say so and let the parent start a fresh one.
+    return { ok: false, fatal: true, error: `Compiling failed: the compiler crashed on this input (${String(err && err.message ? err.message : err)}); simplify the program, e.g. less deeply nested code` };
+  }
 }
-process.stdout.write(JSON.stringify(reply) + '\n', () => process.exit(0));
+
+// One request per line, answered in order; the parent sends the next only after the previous reply.
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  const { id, source } = JSON.parse(line);
+  const reply = await bundle(source);
+  process.stdout.write(`${JSON.stringify({ id, ...reply })}\n`, () => {
+    if (reply.fatal) process.exit(1);
+  });
+}

@@ -1,7 +1,10 @@
 // Compiles a learner's TypeScript into a self-contained ES module bundle for Node 20, with kafkajs
-// inlined (ESM so top-level await works). esbuild runs in a child process (bundle-worker.mjs) with a wall-clock timeout, a V8 heap
-// cap and an address-space cap, so compile-time attacks cost that child, never the server.
-import { spawn } from 'node:child_process';
+// inlined (ESM so top-level await works). esbuild runs in a child process (bundle-worker.mjs) under
+// an address-space cap and a V8 heap cap, and every request has a wall-clock timeout: a request
+// that overruns kills the worker's whole process group, so compile-time attacks cost that child,
+// never the server. The worker is kept between requests (one Node + esbuild start saved per
+// submission), handles one request at a time, and exits after a short idle period.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +13,7 @@ export type BundleResult = { ok: true; js: string } | { ok: false; error: string
 
 /** Limits for the compile step. */
 export interface BundleLimits {
+  /** Per request, from the moment the worker starts on it. */
   timeoutMs: number;
   /** Address space of the worker and esbuild, in MiB. */
   addressSpaceMb: number;
@@ -23,55 +27,149 @@ export const DEFAULT_BUNDLE_LIMITS: Readonly<BundleLimits> = Object.freeze({
   maxSourceBytes: 512 * 1024,
 });
 
-const worker = join(dirname(fileURLToPath(import.meta.url)), 'bundle-worker.mjs');
+const workerScript = join(dirname(fileURLToPath(import.meta.url)), 'bundle-worker.mjs');
 const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+const IDLE_MS = 30_000;
+
+interface Job {
+  source: string;
+  limits: BundleLimits;
+  resolve(result: BundleResult): void;
+}
+
+interface Worker {
+  child: ChildProcessWithoutNullStreams;
+  addressSpaceMb: number;
+  buffer: string;
+  stderr: string;
+  onLine?: (line: string) => void;
+  onExit?: (why: string) => void;
+  dead: boolean;
+}
+
+let worker: Worker | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+let nextId = 1;
+const queue: Job[] = [];
+let busy = false;
+
+function killWorker(w: Worker): void {
+  w.dead = true;
+  try {
+    process.kill(-w.child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function startWorker(addressSpaceMb: number): Worker {
+  const child = spawn(
+    '/usr/bin/prlimit',
+    [`--as=${addressSpaceMb * 1024 * 1024}`, '--core=0', '--', process.execPath, '--max-old-space-size=512', workerScript],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' }, detached: true },
+  );
+  const w: Worker = { child, addressSpaceMb, buffer: '', stderr: '', dead: false };
+  child.stdin.on('error', () => {});
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    w.buffer += s;
+    if (w.buffer.length > MAX_REPLY_BYTES) {
+      killWorker(w);
+      return;
+    }
+    let nl: number;
+    while ((nl = w.buffer.indexOf('\n')) >= 0) {
+      const line = w.buffer.slice(0, nl);
+      w.buffer = w.buffer.slice(nl + 1);
+      w.onLine?.(line);
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    if (w.stderr.length < 8192) w.stderr += s;
+  });
+  child.on('close', (code, signal) => {
+    w.dead = true;
+    if (worker === w) worker = undefined;
+    w.onExit?.(`${signal ?? `exit ${code}`}${w.stderr ? `: ${w.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+  });
+  return w;
+}
+
+/** Lets the process exit while the worker idles; keeps it alive while a request is in flight. */
+function setRef(w: Worker, ref: boolean): void {
+  for (const h of [w.child, w.child.stdin, w.child.stdout, w.child.stderr] as Array<{ ref(): void; unref(): void }>) {
+    if (ref) h.ref();
+    else h.unref();
+  }
+}
+
+function pump(): void {
+  if (busy) return;
+  const job = queue.shift();
+  if (!job) {
+    if (worker) {
+      setRef(worker, false);
+      const idle = worker;
+      idleTimer = setTimeout(() => killWorker(idle), IDLE_MS);
+      idleTimer.unref();
+    }
+    return;
+  }
+  busy = true;
+  clearTimeout(idleTimer);
+  if (worker && (worker.dead || worker.addressSpaceMb !== job.limits.addressSpaceMb)) {
+    killWorker(worker);
+    worker = undefined;
+  }
+  const w = (worker ??= startWorker(job.limits.addressSpaceMb));
+  setRef(w, true);
+  const id = nextId++;
+  let settled = false;
+  const finish = (result: BundleResult) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    w.onLine = undefined;
+    w.onExit = undefined;
+    job.resolve(result);
+    busy = false;
+    pump();
+  };
+  const timer = setTimeout(() => {
+    killWorker(w);
+    finish({ ok: false, error: `Compiling took longer than ${job.limits.timeoutMs / 1000} s and was stopped; simplify the program` });
+  }, job.limits.timeoutMs);
+  w.onLine = (line) => {
+    try {
+      const reply = JSON.parse(line) as { id: number; fatal?: boolean } & BundleResult;
+      if (reply.id !== id) return;
+      if (reply.fatal) killWorker(w);
+      finish(reply.ok ? { ok: true, js: reply.js } : { ok: false, error: reply.error });
+    } catch {
+      killWorker(w);
+      finish({ ok: false, error: 'Compiling failed: the compiler sent an unreadable reply' });
+    }
+  };
+  w.onExit = (why) => finish({ ok: false, error: `Compiling failed (${why}): the compiler ran out of resources or crashed; simplify the program` });
+  w.child.stdin.write(`${JSON.stringify({ id, source: job.source })}\n`);
+}
 
 /** Transpiles and bundles `tsSource` (no type-check, nothing executed). Never throws for bad input. */
 export function bundleLearnerCode(tsSource: string, overrides: Partial<BundleLimits> = {}): Promise<BundleResult> {
   const limits = { ...DEFAULT_BUNDLE_LIMITS, ...overrides };
-  if (Buffer.byteLength(tsSource) > limits.maxSourceBytes) {
-    return Promise.resolve({ ok: false, error: `The program is ${Buffer.byteLength(tsSource)} bytes; the limit is ${limits.maxSourceBytes} bytes` });
+  if (typeof tsSource !== 'string') return Promise.resolve({ ok: false, error: 'The program must be text' });
+  const bytes = Buffer.byteLength(tsSource);
+  if (bytes > limits.maxSourceBytes) {
+    return Promise.resolve({ ok: false, error: `The program is ${bytes} bytes; the limit is ${limits.maxSourceBytes} bytes` });
   }
   return new Promise((resolve) => {
-    const child = spawn(
-      '/usr/bin/prlimit',
-      [`--as=${limits.addressSpaceMb * 1024 * 1024}`, '--core=0', '--', process.execPath, '--max-old-space-size=256', worker],
-      { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' }, detached: true },
-    );
-    let out = '';
-    let err = '';
-    let timedOut = false;
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, limits.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      if (out.length > MAX_REPLY_BYTES) killGroup();
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      if (err.length < 8192) err += s;
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(tsSource);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      killGroup();
-      if (timedOut) return resolve({ ok: false, error: `Compiling took longer than ${limits.timeoutMs / 1000} s and was stopped; simplify the program` });
-      try {
-        const reply = JSON.parse(out) as BundleResult;
-        if (typeof reply.ok === 'boolean') return resolve(reply);
-      } catch {
-        // fall through
-      }
-      resolve({ ok: false, error: `Compiling failed (${signal ?? `exit ${code}`}): the compiler ran out of resources or crashed${err ? `: ${err.trim().split('\n').slice(-3).join(' ')}` : ''}` });
-    });
+    queue.push({ source: tsSource, limits, resolve });
+    pump();
   });
+}
+
+/** Stops the compiler worker now (tests, shutdown); the next bundle call starts a new one. */
+export function stopBundler(): void {
+  clearTimeout(idleTimer);
+  if (worker) killWorker(worker);
+  worker = undefined;
 }

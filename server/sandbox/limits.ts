@@ -12,7 +12,10 @@ export interface Limits {
   heapMb: number;
   /** Address space per process in MiB (RLIMIT_AS): the backstop for Buffers and native memory. Node needs > 512. */
   addressSpaceMb: number;
-  /** Tasks (processes + threads) for the slot's UID (RLIMIT_NPROC). A bare node process uses about 11. */
+  /**
+   * Tasks (processes + threads) for the slot's UID (RLIMIT_NPROC). A node process uses 7-11 and the
+   * sandbox's own bwrap processes 2, so 32 allows the program plus one or two helper processes.
+   */
   processes: number;
   /** Open file descriptors per process (RLIMIT_NOFILE). */
   openFiles: number;
@@ -33,8 +36,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   wallMs: 60_000,
   cpuSeconds: 30,
   heapMb: 256,
-  addressSpaceMb: 3072,
-  processes: 48,
+  addressSpaceMb: 2048,
+  processes: 32,
   openFiles: 256,
   fileSizeBytes: 8 * 1024 * 1024,
   tmpfsBytes: 16 * 1024 * 1024,

@@ -87,6 +87,7 @@ async function mountTmpfs(dir: string, slot: Slot, limits: Limits): Promise<bool
 }
 
 function validate(spec: ProgramSpec): void {
+  if (process.getuid?.() !== 0) throw new SandboxError('the sandbox needs the server to run as root (it drops each program to its own slot UID); see sandboxSupport()');
   if (typeof spec.js !== 'string' || spec.js.length === 0) throw new SandboxError('spec.js must be the non-empty bundle from bundleLearnerCode()');
   if (spec.broker?.host !== '127.0.0.1') throw new SandboxError('spec.broker.host must be 127.0.0.1');
   if (!Number.isInteger(spec.broker.port) || spec.broker.port < 1 || spec.broker.port > 65535) throw new SandboxError(`spec.broker.port ${spec.broker.port} is not a TCP port`);

@@ -70,9 +70,12 @@ describe('bundleLearnerCode', () => {
     expect(result).toEqual({ ok: false, error: expect.stringMatching(/limit is 524288 bytes/) });
   });
 
-  it('stops a compile that exceeds its time limit', async () => {
-    const result = await bundleLearnerCode(`console.log(1);`, { timeoutMs: 1 });
+  it('stops a compile that exceeds its time limit, and the next compile still works', async () => {
+    // Half a megabyte cannot be sent, parsed, bundled and answered within 1 ms.
+    const big = Array.from({ length: 20_000 }, (_, i) => `let v${i} = ${i};`).join('\n');
+    const result = await bundleLearnerCode(big, { timeoutMs: 1 });
     expect(result).toEqual({ ok: false, error: expect.stringMatching(/longer than/) });
+    expect(await bundleLearnerCode(`console.log(2);`)).toMatchObject({ ok: true });
   });
 });
 
