@@ -32,13 +32,18 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 let dummyHash: Promise<string> | undefined;
 
+/** Computes the dummy hash ahead of time, so even the first unknown-email sign-in costs one verify, not hash + verify. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hash(crypto.randomUUID(), ARGON2_OPTIONS);
+  return dummyHash;
+}
+
 /**
  * Spends the same Argon2 work as a real check for an email with no account, so the response time
  * does not reveal which emails are registered. Always resolves to false.
  */
 export async function verifyDummy(password: string): Promise<false> {
-  dummyHash ??= hash(crypto.randomUUID(), ARGON2_OPTIONS);
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await prepareDummyHash(), password);
   return false;
 }
 

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Db } from '../db/index.ts';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
-import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './password.ts';
+import { hashPassword, passwordProblem, prepareDummyHash, verifyDummy, verifyPassword } from './password.ts';
 import {
   clearSessionCookie,
   createSession,
@@ -179,6 +179,7 @@ function startSession(c: Context<AppEnv>, deps: AppDeps, userId: number): void {
 export function authRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const secure = deps.config.production;
+  void prepareDummyHash();
 
   app.openapi(signUpRoute, async (c) => {
     const body = c.req.valid('json');
