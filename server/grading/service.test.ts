@@ -1,0 +1,94 @@
+// The grading service's queue without Kafka: bounded concurrency, queue positions announced as
+// runs move up, the states stored in the runs table, and runs orphaned by a previous server
+// process closed as errors at start-up.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDb, type Db } from '../db/index.ts';
+import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
+import { createGradingService, concurrencyFromEnv } from './service.ts';
+import type { RunEvent } from './types.ts';
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lz-svc-'));
+  db = openDb(dir);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A runtime whose acquire() calls wait until the test fails them, one by one. */
+function gatedKafka() {
+  const waiting: ((err: Error) => void)[] = [];
+  const kafka: KafkaRuntime = {
+    status: () => ({ mode: 'local', provisioned: true, version: 'x', source: null, javaVersion: null, poolSize: 0, warmBrokers: 0, startingBrokers: 0, missing: [], fix: [] }),
+    acquire: () => new Promise<BrokerLease>((_, reject) => waiting.push(reject)),
+    shutdown: async () => {},
+  };
+  return { kafka, waiting };
+}
+
+const bundle = async () => ({ ok: true as const, js: 'void 0' });
+const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Waits (up to 5 s) until `cond` holds: the first run also imports the lab's grader. */
+async function until(cond: () => boolean) {
+  for (let i = 0; i < 250 && !cond(); i++) await tick();
+}
+
+it('grades one run at a time and tells queued runs their position', async () => {
+  const { kafka, waiting } = gatedKafka();
+  const svc = createGradingService({ db, kafka, concurrency: 1, bundle });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await svc.submit({ labSlug: 'keyed-producer', code: 'x', userId: null, clientKey: 'ip:1' });
+    if (!r.ok) throw new Error(r.message);
+    ids.push(r.runId);
+  }
+  const third: RunEvent[] = [];
+  svc.subscribe(ids[2], (e) => third.push(e));
+  await until(() => waiting.length === 1);
+  await tick();
+  expect(waiting.length).toBe(1);
+  expect(svc.getRun(ids[0])?.status).toBe('starting-broker');
+  expect(svc.getRun(ids[1])).toMatchObject({ status: 'queued', position: 1 });
+  expect(svc.getRun(ids[2])).toMatchObject({ status: 'queued', position: 2 });
+
+  waiting.shift()!(new Error('no broker'));
+  await until(() => waiting.length === 1);
+  expect(svc.getRun(ids[0])).toMatchObject({ status: 'done', outcome: 'error' });
+  expect(svc.getRun(ids[2])?.position).toBe(1);
+  expect(third.some((e) => e.type === 'state' && e.state === 'queued' && e.position === 1)).toBe(true);
+
+  waiting.shift()!(new Error('no broker'));
+  await until(() => waiting.length === 1);
+  waiting.shift()!(new Error('no broker'));
+  await svc.idle();
+  expect(ids.map((id) => svc.getRun(id)?.status)).toEqual(['done', 'done', 'done']);
+});
+
+it('runs up to the configured number at once', async () => {
+  const { kafka, waiting } = gatedKafka();
+  const svc = createGradingService({ db, kafka, concurrency: 2, bundle });
+  for (let i = 0; i < 3; i++) await svc.submit({ labSlug: 'keyed-producer', code: 'x', userId: null, clientKey: 'ip:1' });
+  await until(() => waiting.length === 2);
+  await tick();
+  expect(waiting.length).toBe(2);
+  waiting.splice(0).forEach((f) => f(new Error('no broker')));
+  await until(() => waiting.length === 1);
+  waiting.splice(0).forEach((f) => f(new Error('no broker')));
+  await svc.idle();
+  expect(concurrencyFromEnv({ GRADING_CONCURRENCY: '3' })).toBe(3);
+  expect(concurrencyFromEnv({ GRADING_CONCURRENCY: 'lots' })).toBe(1);
+});
+
+it('closes runs left unfinished by a previous server process as errors', () => {
+  db.prepare("INSERT INTO runs (id, client_key, lab_slug, code, status, created_at) VALUES ('orphan-run-1', 'ip:1', 'keyed-producer', 'x', 'running', 1)").run();
+  const svc = createGradingService({ db, kafka: gatedKafka().kafka, bundle });
+  const run = svc.getRun('orphan-run-1');
+  expect(run).toMatchObject({ status: 'done', outcome: 'error' });
+  expect(run?.results?.message).toContain('restarted');
+});
