@@ -9,8 +9,17 @@ import { loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
 import { createGradingService } from './grading/service.ts';
+import { sandboxSupport, sweepSandboxLeftovers } from './sandbox/index.ts';
 
 const config = loadConfig();
+// A server that died mid-run may have left sandboxed processes, slot locks and tmpfs mounts behind.
+const sandbox = sandboxSupport();
+if (!sandbox.ok) console.warn(`Labs cannot run learner code: ${sandbox.problems.join(' ')}`);
+else {
+  sweepSandboxLeftovers()
+    .then((r) => r.killedProcesses + r.removedDirs > 0 && console.log(`sandbox: swept ${r.killedProcesses} leftover processes and ${r.removedDirs} run directories`))
+    .catch((err) => console.error('sandbox: startup sweep failed:', err));
+}
 const db = openDb(config.dataDir);
 const kafka = createKafkaRuntime(config);
 const grading = createGradingService({ db, kafka, now: Date.now });

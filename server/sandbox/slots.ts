@@ -206,7 +206,7 @@ export async function sweepSandboxLeftovers(): Promise<SweepReport> {
     const m = /^(?:run|launcher)-(\d+)-?/.exec(name);
     if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     removeRunDir(join(base, name));
-    report.removedDirs++;
+    if (name.startsWith('run-')) report.removedDirs++;
   }
   return report;
 }
