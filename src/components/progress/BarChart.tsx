@@ -10,9 +10,9 @@ export interface Bar {
 /** Horizontal bars scaled to `max`. */
 export function BarChart({ title, data, max, format, testId }: { title: string; data: Bar[]; max: number; format: (n: number) => string; testId?: string }) {
   const row = 26;
-  const labelW = 170;
-  const barW = 260;
-  const width = labelW + barW + 110;
+  const labelW = 250;
+  const barW = 240;
+  const width = labelW + barW + 170;
   const height = data.length * row + 6;
   const scale = (v: number) => (max > 0 ? Math.max(0, Math.min(1, v / max)) * barW : 0);
   return (
@@ -21,7 +21,7 @@ export function BarChart({ title, data, max, format, testId }: { title: string; 
         {data.map((d, i) => (
           <g key={d.label} transform={`translate(0 ${i * row + 4})`}>
             <text x={labelW - 8} y={15} text-anchor="end" font-size="13" fill="currentColor">
-              {d.label.length > 24 ? `${d.label.slice(0, 23)}…` : d.label}
+              {d.label.length > 32 ? `${d.label.slice(0, 31)}…` : d.label}
             </text>
             <rect x={labelW} y={3} width={barW} height={16} rx={3} fill="var(--bg-soft)" stroke="var(--border)" />
             <rect x={labelW} y={3} width={scale(d.value)} height={16} rx={3} fill="var(--accent)" />
