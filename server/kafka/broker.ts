@@ -30,6 +30,10 @@ export interface StartBrokerOptions {
   optimised?: boolean;
   /** Give up waiting for readiness after this long (default 90 s). */
   readyTimeoutMs?: number;
+  /** Extra or overriding broker properties (e.g. a lab that needs `min.insync.replicas`). */
+  brokerConfig?: Record<string, string | number | boolean>;
+  /** Extra JVM flags, appended after ours (benchmarks and experiments). */
+  extraJvmFlags?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,7 +83,7 @@ const WARM_TXN = '__lag-zero-warm';
 const STOP_GRACE_MS = 15_000;
 
 /** The broker+controller properties for one broker (notes §1.3 plus lab limits). */
-export function renderBrokerProperties(p: { port: number; controllerPort: number; dataDir: string }): string {
+export function renderBrokerProperties(p: { port: number; controllerPort: number; dataDir: string; overrides?: Record<string, string | number | boolean> }): string {
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -105,13 +109,18 @@ export function renderBrokerProperties(p: { port: number; controllerPort: number
     'group.initial.rebalance.delay.ms': 0,
     'group.min.session.timeout.ms': 1000,
     'log.cleaner.dedupe.buffer.size': 8 * 1024 * 1024,
+    // Fewer threads: less to start on 2 cores, and plenty for one lab's clients.
     'num.network.threads': 2,
     'num.io.threads': 2,
     'num.recovery.threads.per.data.dir': 1,
+    'background.threads': 2,
+    'group.coordinator.threads': 1,
+    'share.coordinator.threads': 1,
     // Lab-sized limits: a runaway learner program cannot fill the disk.
     'message.max.bytes': 1024 * 1024,
     'log.segment.bytes': 16 * 1024 * 1024,
     'log.retention.bytes': 64 * 1024 * 1024,
+    ...p.overrides,
   };
   return `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 }
@@ -249,11 +258,11 @@ async function launch(install: KafkaInstall, opts: StartBrokerOptions, trainArch
     const [port, controllerPort] = await freePorts(2);
     const dir = join(brokersDir, `b-${process.pid}-${port}-${randomBytes(3).toString('hex')}`);
     mkdirSync(dir, { recursive: true });
-    const broker = new LocalBrokerProcess(install, dir, port, controllerPort, opts.optimised ?? true, trainArchive, opts.readyTimeoutMs ?? 90_000);
+    const broker = new LocalBrokerProcess(install, dir, port, controllerPort, opts.optimised ?? true, trainArchive, opts.readyTimeoutMs ?? 90_000, opts.extraJvmFlags ?? []);
     try {
       if (opts.optimised === false) await formatStorage(install, dir, false);
       else cpSync(join(install.template, 'data'), join(dir, 'data'), { recursive: true });
-      writeFileSync(join(dir, 'server.properties'), renderBrokerProperties({ port, controllerPort, dataDir: join(dir, 'data') }));
+      writeFileSync(join(dir, 'server.properties'), renderBrokerProperties({ port, controllerPort, dataDir: join(dir, 'data'), overrides: opts.brokerConfig }));
       await broker.boot();
       return broker;
     } catch (err) {
@@ -288,6 +297,7 @@ class LocalBrokerProcess implements LocalBroker {
     private readonly optimised: boolean,
     private readonly trainArchive: string | undefined,
     private readonly readyTimeoutMs: number,
+    private readonly extraJvmFlags: string[],
   ) {
     this.bootstrap = `127.0.0.1:${port}`;
     this.version = install.version;
@@ -303,7 +313,7 @@ class LocalBrokerProcess implements LocalBroker {
     const cds = this.optimised && !this.trainArchive && existsSync(this.install.cdsArchive) ? this.install.cdsArchive : undefined;
     const logFd = openSync(join(this.dir, 'broker.log'), 'a');
     const proc = spawn(this.install.javaBin, [
-      ...jvmFlags({ optimised: this.optimised, cdsArchive: cds, trainArchive: this.trainArchive }),
+      ...jvmFlags({ optimised: this.optimised, cdsArchive: cds, trainArchive: this.trainArchive }), ...this.extraJvmFlags,
       '-cp', this.install.classpath, 'kafka.Kafka', join(this.dir, 'server.properties'),
     ], { stdio: ['ignore', logFd, logFd], cwd: this.dir });
     closeSync(logFd);
