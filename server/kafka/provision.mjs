@@ -189,6 +189,11 @@ export function provision({ root, env = process.env, log = () => {} }) {
   rmSync(cache.libs, { recursive: true, force: true });
   renameSync(tmp, cache.libs);
   writeFileSync(cache.stamp, `${d.pinned.pomHash}\n`);
+  // Jars, template and AppCDS archive of a previously pinned version are dead weight (~100 MB).
+  const parent = join(root, '.cache', 'kafka');
+  for (const name of readdirSync(parent)) {
+    if (/^\d+\.\d+\.\d+/.test(name) && name !== d.pinned.kafka) rmSync(join(parent, name), { recursive: true, force: true });
+  }
   say(`Kafka ${d.pinned.kafka}: ${readdirSync(cache.libs).length} jars ready in ${cache.libs}.`);
   return { status: 'fetched', libs: cache.libs, lines };
 }
