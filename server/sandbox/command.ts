@@ -47,6 +47,8 @@ export interface SandboxCommandOptions {
   tmpDir?: string;
   /** Host path of the trusted launcher script. */
   launcherPath: string;
+  /** Host path of the file bound at /etc/hosts (only `localhost`). */
+  hostsPath?: string;
   env: Record<string, string>;
   /** The command to run inside; defaults to node running the launcher. */
   command: string[];
@@ -88,6 +90,7 @@ export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
     argv.push('--ro-bind', realpathSync(file), file);
   }
   argv.push('--ro-bind', o.launcherPath, INSIDE.launcher);
+  if (o.hostsPath) argv.push('--ro-bind', o.hostsPath, '/etc/hosts');
   argv.push('--ro-bind', o.boxDir, INSIDE.box);
   argv.push('--proc', '/proc');
   // A hand-made /dev: no tty, no ptmx (pty exhaustion), no writable /dev/shm.

@@ -363,7 +363,7 @@ describe('hostile submissions are contained', () => {
     const seen = JSON.parse(info.stdout) as string[];
     const runtime = new Set(nodeRuntimeFiles());
     const allowed = (p: string) =>
-      runtime.has(p) || ['/sandbox', '/sandbox/main.mjs', '/sandbox/broker.sock', '/launcher.cjs', '/tmp', '/dev', '/usr', '/usr/bin', '/lib', '/lib64'].includes(p) ||
+      runtime.has(p) || ['/sandbox', '/sandbox/main.mjs', '/sandbox/broker.sock', '/launcher.cjs', '/etc', '/etc/hosts', '/tmp', '/dev', '/usr', '/usr/bin', '/lib', '/lib64'].includes(p) ||
       /^\/dev\/(null|zero|full|random|urandom|fd)$/.test(p) || /^\/(usr\/)?lib(64)?\/[^/]+$/.test(p) || [...runtime].some((r) => r.startsWith(`${p}/`));
     expect(seen.filter((p) => !allowed(p))).toEqual([]);
     expect(seen.some((p) => /grader|solution|labs|server|\.test\.|package\.json/.test(p))).toBe(false);

@@ -14,7 +14,7 @@ import { buildSandboxArgv, launcherCommand, withOptionsOnFd } from './command.ts
 import { resolveLimits, type Limits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
 import { startBrokerRelay, type BrokerRelay } from './relay.ts';
-import { acquireSlot, createRunDir, launcherPath, removeRunDir, type Slot } from './slots.ts';
+import { acquireSlot, createRunDir, hostsPath, launcherPath, removeRunDir, type Slot } from './slots.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -141,6 +141,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       boxDir: run.boxDir,
       tmpDir: mounted ? run.tmpDir : undefined,
       launcherPath: launcherPath(),
+      hostsPath: hostsPath(),
       env: spec.env,
       command: launcherCommand(limits, spec.broker.port),
     });

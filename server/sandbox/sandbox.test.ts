@@ -112,6 +112,16 @@ describe('startSandboxedProgram', () => {
     expect(info.stdout).toBe('ping ECONNREFUSED\n');
   });
 
+  it('resolves localhost to the loopback address (and nothing else: there is no DNS)', async () => {
+    const info = await run(`
+      import { lookup } from 'node:dns/promises';
+      const a = await lookup('localhost');
+      const b = await lookup('example.com').catch((e: NodeJS.ErrnoException) => e.code);
+      console.log(a.address, b);
+    `);
+    expect(info.stdout).toBe('127.0.0.1 EAI_AGAIN\n');
+  });
+
   it('gives the program exactly the environment it was given', async () => {
     process.env.LAGZERO_TEST_SERVER_SECRET = 'server-only';
     const info = await run(`console.log(JSON.stringify(process.env));`, { TOPIC: 'orders' });

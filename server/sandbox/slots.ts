@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync, chownSync, closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync,
-  readFileSync, renameSync, rmSync, unlinkSync, writeSync,
+  readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,19 +38,29 @@ export function ensureBaseDir(): string {
   return base;
 }
 
-let launcherCopy: string | undefined;
+const sharedCopies = new Map<string, string>();
 
-/** A root-owned, world-readable copy of launcher.cjs that slot UIDs can bind, wherever the repo lives. */
-export function launcherPath(): string {
-  if (launcherCopy && existsSync(launcherCopy)) return launcherCopy;
-  const base = ensureBaseDir();
-  const target = join(base, `launcher-${process.pid}.cjs`);
+/** A root-owned, world-readable file in the base dir that slot UIDs can bind, wherever the repo lives. */
+function sharedFile(name: string, write: (tmp: string) => void): string {
+  const known = sharedCopies.get(name);
+  if (known && existsSync(known)) return known;
+  const target = join(ensureBaseDir(), `launcher-${process.pid}-${name}`);
   const tmp = `${target}.${randomBytes(4).toString('hex')}`;
-  copyFileSync(launcherSource, tmp);
+  write(tmp);
   chmodSync(tmp, 0o444);
   renameSync(tmp, target);
-  launcherCopy = target;
+  sharedCopies.set(name, target);
   return target;
+}
+
+/** The launcher script, bound at /launcher.cjs. */
+export function launcherPath(): string {
+  return sharedFile('launcher.cjs', (tmp) => copyFileSync(launcherSource, tmp));
+}
+
+/** A minimal /etc/hosts so `localhost` resolves (there is no DNS inside). */
+export function hostsPath(): string {
+  return sharedFile('hosts', (tmp) => writeFileSync(tmp, '127.0.0.1 localhost\n'));
 }
 
 function lockPath(uid: number): string {
