@@ -44,6 +44,7 @@ export interface ExitInfo {
   stderr: string;
   /** True when either stream hit the output cap (the text is cut there). */
   truncated: boolean;
+  /** Milliseconds from the start of the learner's code (the sandbox is up) to the end. */
   wallMs: number;
 }
 
@@ -125,7 +126,9 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     slot.release();
   };
 
-  const started = Date.now();
+  // The wall clock starts when the learner's code starts (the launcher's "ready"), so a slow
+  // sandbox start on a loaded host never eats into the program's time.
+  let started = Date.now();
   let child: ReturnType<typeof spawn>;
   try {
     run = createRunDir(slot);
@@ -172,14 +175,21 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       const part = chunk.length > room ? chunk.subarray(0, Math.max(room, 0)) : chunk;
       captured[stream].push(part);
       sizes[stream] += part.length;
-      if (part.length > 0) spec.onOutput?.(stream, decoder.write(part));
+      if (part.length > 0) {
+        try {
+          spec.onOutput?.(stream, decoder.write(part));
+        } catch (err) {
+          console.error(`sandbox ${label}: onOutput threw:`, err);
+        }
+      }
       if (chunk.length > room) {
         truncated = true;
         hardKill('output-limit');
       }
     });
   }
-  const wallTimer = setTimeout(() => hardKill('wall-timeout'), limits.wallMs);
+  let wallTimer: NodeJS.Timeout | undefined;
+  let ended = false;
 
   const exited = new Promise<ExitInfo>((resolve) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -187,6 +197,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     const finish = async () => {
       if (settled) return;
       settled = true;
+      ended = true;
       clearTimeout(wallTimer);
       const wallMs = Date.now() - started;
       child.stdout?.destroy();
@@ -241,6 +252,10 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       resolve(seen.includes('ready\n'));
     });
   });
+  if (ready && !ended) {
+    started = Date.now();
+    wallTimer = setTimeout(() => hardKill('wall-timeout'), limits.wallMs);
+  }
   if (!ready) {
     hardKill('crashed');
     const info = await exited;
