@@ -12,7 +12,7 @@ const PARTITIONS = 3;
 const COUNT = 45;
 /** Index of the record that takes long to process; the kill lands while it is in progress. */
 const SLOW_INDEX = 24;
-const SLOW_MS = 1500;
+const SLOW_MS = 2000;
 
 interface KillSnapshot {
   committed: CommittedOffset[];
@@ -48,7 +48,7 @@ export default defineGrader({
         since = Date.now();
         return false;
       }
-      return n > 0 && Date.now() - since >= 400;
+      return n > 0 && Date.now() - since >= 600;
     }, { timeoutMs: 12_000, intervalMs: 40 });
     await ctx.program.kill();
     const out = await ctx.readTopic(OUTPUT, { isolation: 'read_uncommitted' });

@@ -16,7 +16,7 @@ const COUNT = 30;
 const ABORTED = 5;
 /** Index of the order that is slow to enrich; the kill lands while it is in progress. */
 const SLOW_INDEX = 22;
-const SLOW_MS = 1500;
+const SLOW_MS = 2000;
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const committedInput = (ctx: GraderContext) => ctx.readTopic(INPUT, { isolation: 'read_committed' });
@@ -66,7 +66,7 @@ export default defineGrader({
         since = Date.now();
         return false;
       }
-      return n > 0 && Date.now() - since >= 400;
+      return n > 0 && Date.now() - since >= 600;
     }, { timeoutMs: 12_000, intervalMs: 40 });
     // Same instance number, so the same TRANSACTIONAL_ID: the new producer fences the old one.
     await ctx.program.restart(1);

@@ -28,6 +28,12 @@ export interface PipelineDeps {
   launch: LaunchProgram;
 }
 
+/**
+ * Added to the lab's time limit for the sandbox's wall clock: broker restarts and a loaded machine
+ * must not push a correct program over its limit. The scenario's own waits end a run much sooner.
+ */
+export const WALL_ALLOWANCE_MS = 60_000;
+
 /** Raised for failures that are ours (broker, topics, sandbox, grader code), never the learner's. */
 class InfraError extends Error {}
 
@@ -69,7 +75,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
       seed: spec.seed,
       env: spec.grader.env,
       launch: deps.launch,
-      wallMs: spec.lab.frontmatter.timeLimitSeconds * 1000,
+      wallMs: spec.lab.frontmatter.timeLimitSeconds * 1000 + WALL_ALLOWANCE_MS,
       label: `run ${spec.runId}`,
       onOutput: (instance, stream, text) => emit({ type: 'output', instance, stream, text, at: Date.now() }),
       onFault: (fault) => emit({ type: 'fault', fault, at: Date.now() }),
@@ -166,7 +172,7 @@ function programProblem(exits: ProgramExit[]): { kind: ResultKind; message: stri
   const tail = bad.stderrTail ? `\nLast lines of its stderr:\n${bad.stderrTail}` : '';
   switch (bad.reason) {
     case 'wall-timeout':
-      return { kind: 'program-timed-out', message: `Your program (instance ${bad.instance}) was stopped at the lab's time limit after ${Math.round(bad.wallMs / 1000)} s.${tail}` };
+      return { kind: 'program-timed-out', message: `Your program (instance ${bad.instance}) was stopped at the time limit after ${Math.round(bad.wallMs / 1000)} s.${tail}` };
     case 'cpu-limit':
     case 'memory-limit':
     case 'output-limit':
