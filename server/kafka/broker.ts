@@ -512,28 +512,33 @@ async function prewarm(bootstrap: string, mark: (phase: 'metadata' | 'groupCoord
     brokers: [bootstrap],
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
-    retry: { retries: 40, initialRetryTime: 50, maxRetryTime: 400, factor: 0.2 },
+    // Short, frequent retries: the coordinators appear within a second on a healthy broker.
+    retry: { retries: 60, initialRetryTime: 50, maxRetryTime: 250, factor: 0.2 },
   });
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.describeCluster();
     mark('metadata');
-    // Finding the group coordinator creates __consumer_offsets and waits for it to load.
-    await admin.describeGroups([WARM_GROUP]);
-    mark('groupCoordinator');
+    // Both internal topics are created in parallel.
+    await Promise.all([
+      // Finding the group coordinator creates __consumer_offsets and waits for it to load.
+      admin.describeGroups([WARM_GROUP]).then(() => mark('groupCoordinator')),
+      (async () => {
+        const producer = kafka.producer({ transactionalId: WARM_TXN, idempotent: true, maxInFlightRequests: 1 });
+        await producer.connect();
+        try {
+          // InitProducerId needs the transaction coordinator, which creates __transaction_state.
+          const txn = await producer.transaction();
+          await txn.abort();
+          mark('transactionCoordinator');
+        } finally {
+          await producer.disconnect();
+        }
+      })(),
+    ]);
   } finally {
     await admin.disconnect();
-  }
-  const producer = kafka.producer({ transactionalId: WARM_TXN, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    // InitProducerId needs the transaction coordinator, which creates __transaction_state.
-    const txn = await producer.transaction();
-    await txn.abort();
-    mark('transactionCoordinator');
-  } finally {
-    await producer.disconnect();
   }
 }
 
