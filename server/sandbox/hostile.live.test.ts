@@ -122,7 +122,7 @@ async function runConfined(command: string[], viaPty = false): Promise<{ code: n
     return { code, out };
   } finally {
     await killAllOfUid(slot.uid);
-    removeRunDir(run.dir);
+    await removeRunDir(run.dir);
     slot.release();
   }
 }

@@ -118,7 +118,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     await killAllOfUid(slot.uid).catch((err) => console.error(`sandbox ${label}:`, err));
     if (run) {
       try {
-        removeRunDir(run.dir);
+        await removeRunDir(run.dir);
       } catch (err) {
         console.error(`sandbox ${label}: could not remove ${run.dir}:`, err);
       }

@@ -3,16 +3,20 @@
 // mean "this run", and "kill every process of the UID" means "kill everything this run started".
 // Slots are claimed with lock files so several server processes (or test workers) on one machine
 // never share a UID; a lock whose owner died is taken over after killing what it left behind.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync, chownSync, closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync,
-  readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync,
+  readFileSync, renameSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { killAllOfUid, processAlive } from './procs.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** First UID of the slot pool and how many slots there are (one per concurrently running program). */
 export const SLOT_UID_BASE = Number(process.env.LAGZERO_SANDBOX_UID_BASE ?? 61000);
@@ -176,15 +180,15 @@ export function mountsUnder(dir: string): string[] {
 }
 
 /** Unmounts anything under a run directory, then deletes it without following its symlinks. */
-export function removeRunDir(dir: string): void {
+export async function removeRunDir(dir: string): Promise<void> {
   for (const m of mountsUnder(dir)) {
     try {
-      execFileSync('/usr/bin/umount', [m], { stdio: 'ignore' });
+      await execFileAsync('/usr/bin/umount', [m]);
     } catch {
-      execFileSync('/usr/bin/umount', ['-l', m], { stdio: 'ignore' });
+      await execFileAsync('/usr/bin/umount', ['-l', m]);
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 }
 
 /** What a startup sweep cleaned up. */
@@ -215,7 +219,7 @@ export async function sweepSandboxLeftovers(): Promise<SweepReport> {
   for (const name of readdirSync(base)) {
     const m = /^(?:run|launcher)-(\d+)-?/.exec(name);
     if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
-    removeRunDir(join(base, name));
+    await removeRunDir(join(base, name));
     if (name.startsWith('run-')) report.removedDirs++;
   }
   return report;
