@@ -80,7 +80,7 @@ export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
     SETPRIV, `--reuid=${o.uid}`, `--regid=${o.gid}`, '--clear-groups', '--',
     BWRAP,
     '--unshare-all', '--unshare-user', '--disable-userns',
-    '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv',
+    '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv', '--hostname', 'sandbox',
   ];
   for (const [k, v] of Object.entries(o.env)) argv.push('--setenv', k, v);
   const seen = new Set<string>();
