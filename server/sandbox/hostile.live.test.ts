@@ -141,7 +141,7 @@ describe('hostile submissions are contained', () => {
     const info = await runFixture('sleeper', {}, { wallMs: 2000 });
     expect(info.reason).toBe('wall-timeout');
     expect(info.wallMs).toBeGreaterThanOrEqual(2000);
-    expect(info.wallMs).toBeLessThan(5000);
+    expect(info.wallMs).toBeLessThan(8000); // killed at the limit, not left to hang (slack for a loaded machine)
   });
 
   it('row 3: a fork bomb hits the per-slot process cap', async () => {
