@@ -23,7 +23,7 @@ else {
 const db = openDb(config.dataDir);
 const kafka = createKafkaRuntime(config);
 const grading = createGradingService({ db, kafka, now: Date.now });
-const app = createApp({ config, db, kafka, now: Date.now, grading });
+const app = createApp({ config, db, kafka, now: Date.now, grading, sandbox: () => sandbox });
 
 const distDir = join(config.root, 'dist');
 const apiOnly = process.env.API_ONLY === '1';

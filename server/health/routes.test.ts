@@ -40,6 +40,19 @@ describe('GET /api/health', () => {
   });
 });
 
+describe('GET /api/health sandbox report', () => {
+  it('is degraded when learner programs cannot be sandboxed, and says why', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
+    const app = createApp({
+      config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka: runtimeWith({}), now: Date.now,
+      sandbox: () => ({ ok: false, problems: ['bubblewrap is not installed: apt-get install bubblewrap'], enforced: [], notEnforced: [] }),
+    });
+    const body = await (await app.request('/api/health')).json();
+    expect(body.status).toBe('degraded');
+    expect(body.sandbox.problems[0]).toContain('bubblewrap');
+  });
+});
+
 describe('API errors', () => {
   it('answers unknown API routes with a JSON 404 that names the route', async () => {
     const res = await appWith(runtimeWith({})).request('/api/nothing-here');

@@ -22,6 +22,10 @@ const HealthSchema = z
     status: z.enum(['ok', 'degraded']),
     database: z.object({ ok: z.boolean(), migrations: z.number(), error: z.string().optional() }),
     kafka: KafkaStatusSchema,
+    sandbox: z
+      .object({ ok: z.boolean(), problems: z.array(z.string()), enforced: z.array(z.string()), notEnforced: z.array(z.string()) })
+      .optional()
+      .openapi({ description: 'Whether lab programs can be sandboxed here; absent when not checked' }),
   })
   .openapi('Health');
 
@@ -38,7 +42,8 @@ export function healthRoutes(deps: AppDeps) {
   return app.openapi(route, (c) => {
     const database = dbStatus(deps.db);
     const kafka = deps.kafka.status();
-    const ready = database.ok && kafka.mode !== 'unavailable';
-    return c.json({ status: ready ? ('ok' as const) : ('degraded' as const), database, kafka }, 200);
+    const sandbox = deps.sandbox?.();
+    const ready = database.ok && kafka.mode !== 'unavailable' && (sandbox?.ok ?? true);
+    return c.json({ status: ready ? ('ok' as const) : ('degraded' as const), database, kafka, ...(sandbox ? { sandbox } : {}) }, 200);
   });
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
+import type { SandboxSupport } from '../sandbox/support.ts';
 import type { GradingService } from '../grading/service.ts';
 
 /** The signed-in user, set by the auth middleware (null for guests). */
@@ -29,4 +30,6 @@ export interface AppDeps {
   now: () => number;
   /** Lab runs (queue, sandbox, grading); absent when the server cannot run labs. */
   grading?: GradingService;
+  /** Whether learner programs can be sandboxed on this host (reported by /api/health). */
+  sandbox?: () => SandboxSupport;
 }
