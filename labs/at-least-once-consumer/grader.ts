@@ -12,7 +12,7 @@ const PARTITIONS = 3;
 const COUNT = 45;
 /** Index of the record that takes long to process; the kill lands while it is in progress. */
 const SLOW_INDEX = 24;
-const SLOW_MS = 2000;
+const SLOW_MS = 1200;
 
 interface KillSnapshot {
   committed: CommittedOffset[];

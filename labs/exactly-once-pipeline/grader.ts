@@ -16,7 +16,7 @@ const COUNT = 30;
 const ABORTED = 5;
 /** Index of the order that is slow to enrich; the kill lands while it is in progress. */
 const SLOW_INDEX = 22;
-const SLOW_MS = 2000;
+const SLOW_MS = 1200;
 
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const committedInput = (ctx: GraderContext) => ctx.readTopic(INPUT, { isolation: 'read_committed' });

@@ -22,15 +22,17 @@ async function main() {
   const output = env('OUTPUT_TOPIC');
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   // A short session lets a restarted instance take over soon after the old one was killed.
-  const consumer = kafka.consumer({ groupId: env('GROUP_ID'), sessionTimeout: 2000, rebalanceTimeout: 3000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: env('GROUP_ID'), sessionTimeout: 3000, rebalanceTimeout: 4000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topics: [input], fromBeginning: true });
 
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
       const payment = JSON.parse(message.value!.toString()) as { id: string; account: string; amountCents: number; workMs: number };
       await sleep(payment.workMs);
+      // kafkajs heartbeats only between messages: after slow work, prove we are alive.
+      await heartbeat();
       await producer.send({
         topic: output,
         messages: [{ key: message.key, value: JSON.stringify({ id: payment.id, account: payment.account, amountCents: payment.amountCents, status: 'processed' }) }],

@@ -30,13 +30,13 @@ async function main() {
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   // read_committed is kafkajs' default (readUncommitted: false).
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 2000, rebalanceTimeout: 3000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 3000, rebalanceTimeout: 4000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topics: [env('INPUT_TOPIC')], fromBeginning: true });
 
   await consumer.run({
     autoCommit: false,
-    eachBatch: async ({ batch, isRunning, isStale }) => {
+    eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
       if (batch.messages.length === 0) return;
       const txn = await producer.transaction();
       try {
@@ -44,6 +44,7 @@ async function main() {
           if (!isRunning() || isStale()) break;
           const order = JSON.parse(message.value!.toString()) as { workMs: number };
           await sleep(order.workMs);
+          await heartbeat();
           await txn.send({ topic: output, messages: [{ key: message.key, value: JSON.stringify({ ...order, status: 'enriched' }) }] });
         }
         if (!isRunning() || isStale()) {
