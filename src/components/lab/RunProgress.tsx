@@ -22,7 +22,8 @@ function statusLine(p: Progress): string {
 
 /** The progress panel (hidden until the first run). */
 export function RunProgress({ progress, output }: { progress: Progress | null; output: string }) {
-  const current = progress ? RUN_STATES.indexOf(progress.state) : -1;
+  // Once done, every step is complete; before that the current one is highlighted.
+  const current = !progress ? -1 : progress.state === 'done' ? RUN_STATES.length : RUN_STATES.indexOf(progress.state);
   return (
     <section class="run-progress" aria-label="Run progress" hidden={!progress} data-testid="run-progress" data-state={progress?.state}>
       <p role="status" aria-live="polite" class="run-status" data-testid="run-status">{progress ? statusLine(progress) : ''}</p>
