@@ -78,8 +78,10 @@ function report(name: string, samples: Sample[]) {
   const ms = samples.map((s) => s.ms);
   const failed = samples.filter((s) => s.results?.status !== 'pass');
   const avg = (k: keyof RunResults['timings']) => Math.round(samples.reduce((a, s) => a + (s.results?.timings[k] ?? 0), 0) / Math.max(1, samples.length));
+  const restarts = samples.flatMap((s) => s.results?.faults.filter((f) => f.kind === 'broker-restart').map((f) => f.durationMs ?? 0) ?? []);
+  const restartAvg = Math.round(restarts.reduce((a, b) => a + b, 0) / Math.max(1, restarts.length));
   console.log(`${name.padEnd(34)} n=${String(samples.length).padStart(2)}  p50 ${fmt(pct(ms, 50))}  p95 ${fmt(pct(ms, 95))}  failed ${failed.length}` +
-    `  [avg ms: queued ${avg('queuedMs')}, broker ${avg('brokerMs')}, scenario ${avg('scenarioMs')}, checks ${avg('checksMs')}]`);
+    `  [avg ms: queued ${avg('queuedMs')}, broker lease ${avg('brokerMs')}, scenario ${avg('scenarioMs')} (of which broker restart ${restartAvg}), checks ${avg('checksMs')}]`);
   for (const f of failed) console.log(`  failed run: ${f.results?.status} ${f.results?.kind} ${f.results?.message ?? f.results?.tests.find((t) => t.status !== 'pass')?.message?.split('\n')[0]}`);
 }
 
