@@ -82,6 +82,21 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
       await page.goto(`/labs/${LAB}/`);
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
+      // Hints come one at a time.
+      await page.getByTestId('hint-button').click();
+      await expect.poll(() => page.getByTestId('hint').count()).toBe(1);
+
+      // The starter as given fails, and the failure names its evidence.
+      await page.getByTestId('run-button').click();
+      await page.waitForSelector('[data-testid="results-view"], [data-testid="run-error"]', { timeout: 240_000 });
+      expect(await page.getByTestId('run-error').count()).toBe(0);
+      expect(['fail', 'learner-error']).toContain(await page.getByTestId('results-view').getAttribute('data-verdict'));
+      const starterStatuses = await page.getByTestId('check').evaluateAll((els) => els.map((el) => el.getAttribute('data-status')));
+      expect(starterStatuses).toContain('fail');
+      expect(await page.getByTestId('show-solution').count(), 'no solution before a pass').toBe(0);
+      await e2e.screenshot(page, 'lab-starter-fails');
+      await page.waitForSelector('[data-testid="run-button"]:not([disabled])');
+
       const solution = readFileSync(join(REPO_ROOT, 'labs', LAB, 'solution', 'main.ts'), 'utf8');
       await page.evaluate((code) => navigator.clipboard.writeText(code), solution);
       await pasteIntoMonaco(page);
@@ -91,6 +106,7 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await page.getByTestId('editor-mode-monaco').click();
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]');
       await page.getByTestId('run-button').click();
+      await page.waitForSelector('[data-testid="run-progress"]:not([data-state="done"]), [data-testid="run-error"]');
       await page.waitForSelector('[data-testid="results-view"], [data-testid="run-error"]', { timeout: 240_000 });
       const runError = await page.getByTestId('run-error').allInnerTexts();
       if (runError.length > 0) await e2e.screenshot(page, 'lab-run-error');
@@ -108,7 +124,7 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       for (const href of taskLinks) expect(await page.locator(href!).count()).toBe(1);
       await page.getByTestId('show-solution').click();
       await expect.poll(() => page.getByTestId('solution-code').innerText()).toContain('idempotent');
-      await expect.poll(() => page.getByTestId('attempt').count()).toBe(1);
+      await expect.poll(() => page.getByTestId('attempt').count()).toBe(2);
 
       // A timed quiz with the shortest limit the server allows; nothing answered, so it must submit itself.
       await startQuiz(page, 2, 30);

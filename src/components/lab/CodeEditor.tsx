@@ -77,7 +77,12 @@ export function CodeEditor({ value, onChange, label }: Props) {
     editor.current = ed;
     host.current.dataset.ready = 'true';
     const sub = ed.onDidChangeModelContent(() => onChangeRef.current(ed.getValue()));
+    // Follow the site's theme toggle.
+    const monacoApi = lab.current.monaco;
+    const themeWatch = new MutationObserver(() => monacoApi.editor.setTheme(prefersDark() ? 'vs-dark' : 'vs'));
+    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => {
+      themeWatch.disconnect();
       sub.dispose();
       ed.getModel()?.dispose();
       ed.dispose();

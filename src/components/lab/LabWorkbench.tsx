@@ -90,6 +90,9 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
       if (!cancelled && draft !== null) setCode(draft);
       loaded.current = true;
       void refreshAttempts();
+      // /labs/<slug>/?run=<id> (e.g. from the dashboard) opens that run's results.
+      const linked = new URLSearchParams(location.search).get('run');
+      if (linked) void showAttempt(linked);
     })();
     return () => {
       cancelled = true;

@@ -1,8 +1,9 @@
 // A finished run's results: one headline for the verdict (all checks pass, some fail, your program
 // timed out or crashed, or our infrastructure failed), then every check with its message, evidence
 // table, captured output and a link to the task it tests.
+import { useState } from 'preact/hooks';
 import type { LabTask, RunView } from './LabWorkbench.tsx';
-import { badExits, describeExit, showValue, verdictOf, type RunResults, type TestResult } from './results.ts';
+import { badExits, describeExit, showValue, verdictOf, type Evidence, type RunResults, type TestResult } from './results.ts';
 
 const HEADLINES = {
   pass: { cls: 'ok', text: 'Every check passed.' },
@@ -10,6 +11,38 @@ const HEADLINES = {
   'learner-error': { cls: 'bad', text: 'Your program did not run to the end, so the checks could not see what they need.' },
   'infra-error': { cls: 'warn', text: 'The run failed on our side, not because of your code. Run it again; if it keeps happening, the server needs attention.' },
 } as const;
+
+const FIRST_ROWS = 8;
+
+/** The evidence behind one check: the first rows, with the rest one click away. */
+function EvidenceTable({ name, rows }: { name: string; rows: Evidence[] }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? rows.slice(0, 200) : rows.slice(0, FIRST_ROWS);
+  return (
+    <>
+      <table class="evidence" data-testid="evidence">
+        <caption class="sr-only">Evidence for “{name}”</caption>
+        <thead>
+          <tr><th scope="col">Topic</th><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Key</th><th scope="col">Expected</th><th scope="col">Actual</th></tr>
+        </thead>
+        <tbody>
+          {shown.map((e, i) => (
+            <tr key={i}>
+              <td>{showValue(e.topic)}</td><td>{showValue(e.partition)}</td><td>{showValue(e.offset)}</td><td>{showValue(e.key)}</td>
+              <td>{showValue(e.expected)}</td><td>{showValue(e.actual)}{e.note ? <span class="muted"> ({e.note})</span> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > FIRST_ROWS && (
+        <button type="button" class="linklike" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? `Show only the first ${FIRST_ROWS} rows` : `Show all ${rows.length} evidence rows`}
+        </button>
+      )}
+      {all && rows.length > 200 && <p class="muted">Showing 200 of {rows.length} rows.</p>}
+    </>
+  );
+}
 
 function Check({ test, tasks }: { test: TestResult; tasks: LabTask[] }) {
   const task = tasks.find((t) => t.id === test.task_id);
@@ -25,23 +58,7 @@ function Check({ test, tasks }: { test: TestResult; tasks: LabTask[] }) {
           Tests task: <a href={`#task-${test.task_id}`}>{task ? task.title : test.task_id}</a>
         </p>
       )}
-      {test.evidence && test.evidence.length > 0 && (
-        <table class="evidence" data-testid="evidence">
-          <caption class="sr-only">Evidence for “{test.name}”</caption>
-          <thead>
-            <tr><th scope="col">Topic</th><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Key</th><th scope="col">Expected</th><th scope="col">Actual</th></tr>
-          </thead>
-          <tbody>
-            {test.evidence.slice(0, 50).map((e, i) => (
-              <tr key={i}>
-                <td>{showValue(e.topic)}</td><td>{showValue(e.partition)}</td><td>{showValue(e.offset)}</td><td>{showValue(e.key)}</td>
-                <td>{showValue(e.expected)}</td><td>{showValue(e.actual)}{e.note ? <span class="muted"> ({e.note})</span> : null}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {test.evidence && test.evidence.length > 50 && <p class="muted">Showing 50 of {test.evidence.length} evidence rows.</p>}
+      {test.evidence && test.evidence.length > 0 && <EvidenceTable name={test.name} rows={test.evidence} />}
       {test.output && (
         <details>
           <summary>Your program's output</summary>
