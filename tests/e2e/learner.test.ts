@@ -125,6 +125,14 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await page.getByTestId('show-solution').click();
       await expect.poll(() => page.getByTestId('solution-code').innerText()).toContain('idempotent');
       await expect.poll(() => page.getByTestId('attempt').count()).toBe(2);
+      // Attempt history, newest first: opening the older run shows its failed checks again.
+      expect(await page.getByTestId('attempt').evaluateAll((els) => els.map((el) => el.getAttribute('data-outcome')))).toEqual(['pass', 'fail']);
+      await page.getByTestId('attempt').nth(1).click();
+      await page.waitForSelector('[data-testid="results-view"]:not([data-verdict="pass"])');
+      // The draft was saved to the account: after a reload the editor holds the solution, not the starter.
+      await page.reload();
+      await page.getByTestId('editor-mode-plain').click();
+      await expect.poll(() => page.getByTestId('plain-editor').inputValue()).toBe(solution);
 
       // A timed quiz with the shortest limit the server allows; nothing answered, so it must submit itself.
       await startQuiz(page, 2, 30);
