@@ -70,6 +70,11 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
 
   it('a new user reads, solves a lab, lets a timed quiz expire and sees it all on the dashboard', async () => {
     const { context, page } = await e2e.newPage();
+    // Monaco and its workers load on lab pages only, from this server.
+    const editorAssets: string[] = [];
+    page.on('request', (r) => {
+      if (/monaco|editor\.worker|ts\.worker/.test(r.url())) editorAssets.push(r.url());
+    });
     try {
       await signUp(page, uniqueEmail('journey'));
       await page.goto('/');
@@ -77,11 +82,14 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
 
       await markLessonRead(page);
       await e2e.screenshot(page, 'lesson');
+      expect(editorAssets, 'no editor code on the home or lesson page').toEqual([]);
 
       // The lab: paste the reference solution into Monaco (as a learner would from their own editor) and run it.
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
       await page.goto(`/labs/${LAB}/`);
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
+      await expect.poll(() => editorAssets.some((u) => /ts\.worker/.test(u)), { timeout: 20_000 }).toBe(true);
+      expect(editorAssets.every((u) => u.startsWith(e2e.baseUrl))).toBe(true);
       // Hints come one at a time.
       await page.getByTestId('hint-button').click();
       await expect.poll(() => page.getByTestId('hint').count()).toBe(1);

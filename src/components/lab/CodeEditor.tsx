@@ -123,6 +123,16 @@ export function CodeEditor({ value, onChange, label }: Props) {
         {monacoState === 'loading' && wanted === 'monaco' && <span class="muted" role="status">Loading the code editor…</span>}
         {monacoState === 'failed' && <span class="bad" role="status">The code editor could not load; the plain text editor works the same.</span>}
       </div>
+      <details class="a11y-note">
+        <summary id="editor-kbd-hint">
+          Keyboard: <kbd>Tab</kbd> indents in the code editor; press <kbd>Ctrl</kbd>+<kbd>M</kbd> first to make <kbd>Tab</kbd> leave it. More tips
+        </summary>
+        <ul>
+          <li>In the code editor, <kbd>Tab</kbd> indents. Press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on macOS) to make <kbd>Tab</kbd> move focus out of the editor instead; press it again to go back.</li>
+          <li><kbd>Alt</kbd>+<kbd>F1</kbd> opens the editor's accessibility help; <kbd>F1</kbd> opens its command list. Screen reader mode is always on.</li>
+          <li>The plain text editor is an ordinary text box: <kbd>Tab</kbd> always moves focus, and it works without the code editor.</li>
+        </ul>
+      </details>
       {mode === 'monaco' ? (
         <div ref={host} class="monaco-host" data-testid="monaco-editor" />
       ) : (
@@ -137,14 +147,6 @@ export function CodeEditor({ value, onChange, label }: Props) {
           onInput={(e) => onChange((e.target as HTMLTextAreaElement).value)}
         />
       )}
-      <details class="a11y-note">
-        <summary>Keyboard and screen reader tips</summary>
-        <ul>
-          <li>In the code editor, <kbd>Tab</kbd> indents. Press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on macOS) to make <kbd>Tab</kbd> move focus out of the editor instead; press it again to go back.</li>
-          <li><kbd>Alt</kbd>+<kbd>F1</kbd> opens the editor's accessibility help; <kbd>F1</kbd> opens its command list. Screen reader mode is always on.</li>
-          <li>The plain text editor is an ordinary text box: <kbd>Tab</kbd> always moves focus, and it works without the code editor.</li>
-        </ul>
-      </details>
     </div>
   );
 }
