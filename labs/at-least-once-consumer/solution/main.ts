@@ -20,7 +20,8 @@ async function main() {
   });
   const input = env('INPUT_TOPIC');
   const output = env('OUTPUT_TOPIC');
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  // An idempotent producer should keep retrying: a limited retry count could break its guarantees.
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 } });
   // A short session lets a restarted instance take over soon after the old one was killed.
   const consumer = kafka.consumer({ groupId: env('GROUP_ID'), sessionTimeout: 3000, rebalanceTimeout: 4000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), consumer.connect()]);

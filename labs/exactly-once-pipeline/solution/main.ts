@@ -28,6 +28,7 @@ async function main() {
     maxInFlightRequests: 1,
     transactionTimeout: 10_000,
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
   });
   // read_committed is kafkajs' default (readUncommitted: false).
   const consumer = kafka.consumer({ groupId, sessionTimeout: 3000, rebalanceTimeout: 4000, heartbeatInterval: 300, maxWaitTimeInMs: 100 });
