@@ -158,7 +158,7 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 600_000);
 
   it("carries a guest's lesson and quiz over to the account created on sign-up", async () => {
     const { context, page } = await e2e.newPage();
@@ -183,7 +183,7 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 180_000);
 
   it('takes a quiz with the keyboard alone', async () => {
     const { context, page } = await e2e.newPage();
@@ -239,8 +239,44 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 180_000);
+
+  it('lets a keyboard user leave Monaco with Ctrl+M and use the lab controls', async () => {
+    const { context, page } = await e2e.newPage();
+    try {
+      await page.goto(`/labs/${LAB}/`);
+      await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
+      await tabTo(page, '[data-testid="monaco-editor"] textarea');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('Alt+F1');
+      // Inside Monaco, Tab indents instead of moving on…
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="monaco-editor"]') !== null)).toBe(true);
+      // …until Ctrl+M switches Tab to moving focus.
+      await page.keyboard.press('Control+M');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('run-button');
+      await tabTo(page, '[data-testid="reset-button"]');
+      await page.keyboard.press('Enter');
+      await tabTo(page, '[data-testid="reset-confirm"]');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('save-status').innerText()).toContain('reset to the starter');
+      await tabTo(page, '[data-testid="editor-mode-plain"]', 200);
+      await page.keyboard.press('Enter');
+      expect(await page.getByTestId('plain-editor').inputValue()).toBe(readFileSync(join(REPO_ROOT, 'labs', LAB, 'starter', 'main.ts'), 'utf8'));
+      await tabTo(page, '[data-testid="hint-button"]');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('hint').count()).toBe(1);
+      await tabTo(page, '[data-testid="give-up"]');
+      await page.keyboard.press('Enter');
+      await tabTo(page, '[data-testid="give-up-confirm"]');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('solution-code').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });
+
 
 /** Replaces the Monaco editor's content with the clipboard: select all, delete, paste. */
 async function pasteIntoMonaco(page: Page) {

@@ -38,6 +38,7 @@ export function CodeEditor({ value, onChange, label }: Props) {
   const lab = useRef<LabMonaco | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const applyingExternal = useRef(false);
   const valueRef = useRef(value);
   valueRef.current = value;
 
@@ -76,7 +77,9 @@ export function CodeEditor({ value, onChange, label }: Props) {
     const ed = lab.current.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.` });
     editor.current = ed;
     host.current.dataset.ready = 'true';
-    const sub = ed.onDidChangeModelContent(() => onChangeRef.current(ed.getValue()));
+    const sub = ed.onDidChangeModelContent(() => {
+      if (!applyingExternal.current) onChangeRef.current(ed.getValue());
+    });
     // Follow the site's theme toggle.
     const monacoApi = lab.current.monaco;
     const themeWatch = new MutationObserver(() => monacoApi.editor.setTheme(prefersDark() ? 'vs-dark' : 'vs'));
@@ -94,7 +97,15 @@ export function CodeEditor({ value, onChange, label }: Props) {
   // Values set from outside (reset to starter, a loaded draft) replace the editor's content.
   useEffect(() => {
     const ed = editor.current;
-    if (ed && ed.getValue() !== value) ed.setValue(value);
+    if (ed && ed.getValue() !== value) {
+      // Not an edit by the learner: do not echo it back as one.
+      applyingExternal.current = true;
+      try {
+        ed.setValue(value);
+      } finally {
+        applyingExternal.current = false;
+      }
+    }
   }, [value]);
 
   function choose(next: EditorMode) {

@@ -119,25 +119,26 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
     saveTimer.current = setTimeout(() => void save(next), AUTOSAVE_MS);
   }
 
-  async function save(value: string) {
+  async function save(value: string, lead = '') {
     if (signedIn) {
       try {
         await api(`/api/labs/${slug}/draft`, { method: 'PUT', json: { code: value } });
-        setSaveStatus('Draft saved to your account.');
+        setSaveStatus(`${lead}Draft saved to your account.`);
       } catch (err) {
         writeLocal(draftKey(slug), value);
-        setSaveStatus(`Saved in this browser only: ${(err as Error).message}`);
+        setSaveStatus(`${lead}Saved in this browser only: ${(err as Error).message}`);
       }
     } else {
       writeLocal(draftKey(slug), value);
-      setSaveStatus('Draft saved in this browser. Sign in to keep drafts across devices.');
+      setSaveStatus(`${lead}Draft saved in this browser. Sign in to keep drafts across devices.`);
     }
   }
 
   function resetToStarter() {
     setConfirmReset(false);
-    onEdit(starter);
-    setSaveStatus('Code reset to the starter.');
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    setCode(starter);
+    void save(starter, 'Code reset to the starter. ');
   }
 
   async function fetchRun(id: string): Promise<RunView> {

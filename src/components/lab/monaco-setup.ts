@@ -68,6 +68,8 @@ export function loadLabMonaco(): LabMonaco {
         tabSize: 2,
         scrollBeyondLastLine: false,
         accessibilitySupport: 'on',
+        // The classic hidden-textarea input: Chromium's EditContext path crashed headless Chromium in our browser tests.
+        editContext: false,
         ariaLabel,
       });
     },
