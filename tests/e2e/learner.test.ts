@@ -244,6 +244,10 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
   it('lets a keyboard user leave Monaco with Ctrl+M and use the lab controls', async () => {
     const { context, page } = await e2e.newPage();
     try {
+      await page.goto('/labs/');
+      const listed = await page.locator('[data-testid="lab-list"] [data-lab]').evaluateAll((els) => els.map((el) => el.getAttribute('data-lab')));
+      expect(listed).toContain(LAB);
+      await e2e.screenshot(page, 'labs');
       await page.goto(`/labs/${LAB}/`);
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
       await tabTo(page, '[data-testid="monaco-editor"] textarea');
