@@ -252,6 +252,13 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
       await tabTo(page, '[data-testid="monaco-editor"] textarea');
       expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('Alt+F1');
+      // IntelliSense knows kafkajs: member completions for a producer come from its type definitions.
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('new Kafka({ brokers: [] }).producer().');
+      const suggestions = page.locator('.monaco-editor .suggest-widget .monaco-list-row');
+      await expect.poll(() => suggestions.allInnerTexts().then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/sendBatch/);
+      await page.keyboard.press('Escape');
       // Inside Monaco, Tab indents instead of moving on…
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="monaco-editor"]') !== null)).toBe(true);

@@ -1,7 +1,7 @@
 // The lab's code editor: a plain textarea that works at once and without JavaScript-heavy
 // widgets, upgraded to Monaco (loaded by dynamic import once the page is interactive) unless the
 // learner chose the plain editor. Both edit the same value; the choice is remembered.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LabMonaco } from './monaco-setup.ts';
 
 type EditorMode = 'monaco' | 'plain';
@@ -39,6 +39,7 @@ export function CodeEditor({ value, onChange, label }: Props) {
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const applyingExternal = useRef(false);
+  const lastEmitted = useRef<string | null>(null);
   const valueRef = useRef(value);
   valueRef.current = value;
 
@@ -78,7 +79,9 @@ export function CodeEditor({ value, onChange, label }: Props) {
     editor.current = ed;
     host.current.dataset.ready = 'true';
     const sub = ed.onDidChangeModelContent(() => {
-      if (!applyingExternal.current) onChangeRef.current(ed.getValue());
+      if (applyingExternal.current) return;
+      lastEmitted.current = ed.getValue();
+      onChangeRef.current(lastEmitted.current);
     });
     // Follow the site's theme toggle.
     const monacoApi = lab.current.monaco;
@@ -94,12 +97,15 @@ export function CodeEditor({ value, onChange, label }: Props) {
     };
   }, [mode, monacoState]);
 
-  // Values set from outside (reset to starter, a loaded draft) replace the editor's content.
-  useEffect(() => {
+  // Values set from outside (reset to starter, a loaded draft) replace the editor's content. A layout
+  // effect runs in the same task as the render, before the next keystroke, so a value that merely
+  // echoes what the learner typed a moment ago can never overwrite newer typing (or move the cursor).
+  useLayoutEffect(() => {
     const ed = editor.current;
-    if (ed && ed.getValue() !== value) {
+    if (ed && ed.getValue() !== value && value !== lastEmitted.current) {
       // Not an edit by the learner: do not echo it back as one.
       applyingExternal.current = true;
+      lastEmitted.current = value;
       try {
         ed.setValue(value);
       } finally {
