@@ -1,13 +1,7 @@
 // The learner's runs of this lab, newest first; each opens that run's results.
-/** One attempt as GET /api/labs/:slug/attempts returns it. */
-export interface Attempt {
-  runId: string;
-  state: string;
-  outcome: string | null;
-  passed: number | null;
-  total: number | null;
-  createdAt: number;
-}
+import type { Attempt } from '../../../server/lab-page/runs-view.ts';
+
+export type { Attempt };
 
 const OUTCOME_TEXT: Record<string, string> = { pass: 'Passed', fail: 'Failed' };
 

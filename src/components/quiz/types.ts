@@ -1,8 +1,10 @@
 // Shapes of the /api/quizzes responses as the quiz islands use them (see server/quizzes/routes.ts).
 
-export type QuestionType = 'single' | 'multiple' | 'true_false' | 'ordering' | 'numeric' | 'open';
-
-export type Answer = { selected: string[] } | { order: string[] } | { value: string } | { text: string; ticked?: number[] };
+// Answer and result shapes come straight from the server's types so the two cannot drift apart.
+import type { QuestionType } from '../../schemas/question.ts';
+import type { Answer } from '../../../server/quizzes/grade.ts';
+import type { QuestionResult } from '../../../server/quizzes/store.ts';
+export type { Answer, QuestionResult, QuestionType };
 
 export interface QuizQuestion {
   id: string;
@@ -22,27 +24,6 @@ export interface ScoreSlice {
   points: number;
   max: number;
   pct: number;
-}
-
-export interface QuestionResult {
-  id: string;
-  position: number;
-  type: QuestionType | 'removed';
-  pattern: string;
-  level: string;
-  topics: string[];
-  prompt: string;
-  score: number;
-  correct: boolean;
-  answered: boolean;
-  selfAssessed: boolean;
-  yourAnswer: Answer | null;
-  correctAnswer: { selected?: string[]; order?: string[]; value?: number; tolerance?: number; unit?: string; accept?: string[] };
-  explanation: string;
-  lesson: string | null;
-  options?: { id: string; text: string; why: string; correct: boolean; chosen: boolean; position?: number }[];
-  modelAnswer?: string;
-  keyPoints?: { text: string; ticked: boolean }[];
 }
 
 export interface QuizResults {
