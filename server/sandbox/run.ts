@@ -276,6 +276,11 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       await exited;
     },
     exited,
-    loseProduceResponse: (opts) => (ended || !relay ? Promise.resolve(null) : relay.loseProduceResponse(opts)),
+    loseProduceResponse: async (opts) => {
+      const lost = ended || !relay ? null : await relay.loseProduceResponse(opts);
+      // The relay closes as the program ends: report that only once the end is settled.
+      if (!lost && ended) await exited;
+      return lost;
+    },
   };
 }
