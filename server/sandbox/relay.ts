@@ -200,6 +200,8 @@ export function startBrokerRelay(socketPath: string, gid: number, port: number, 
       return;
     }
     const outer = connect({ host: '127.0.0.1', port });
+    // Requests can arrive in pieces; without this, Nagle would hold a piece for the broker's delayed ACK.
+    outer.setNoDelay(true);
     open.add(inner);
     open.add(outer);
     const close = () => {
