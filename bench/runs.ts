@@ -80,12 +80,13 @@ function report(name: string, samples: Sample[]) {
   const avg = (k: keyof RunResults['timings']) => Math.round(samples.reduce((a, s) => a + (s.results?.timings[k] ?? 0), 0) / Math.max(1, samples.length));
   const restarts = samples.flatMap((s) => s.results?.faults.filter((f) => f.kind === 'broker-restart').map((f) => f.durationMs ?? 0) ?? []);
   const restartAvg = Math.round(restarts.reduce((a, b) => a + b, 0) / Math.max(1, restarts.length));
+  const lost = samples.reduce((a, s) => a + (s.results?.faults.filter((f) => f.kind === 'produce-response-lost').length ?? 0), 0);
   console.log(`${name.padEnd(34)} n=${String(samples.length).padStart(2)}  p50 ${fmt(pct(ms, 50))}  p95 ${fmt(pct(ms, 95))}  failed ${failed.length}` +
-    `  [avg ms: queued ${avg('queuedMs')}, broker lease ${avg('brokerMs')}, scenario ${avg('scenarioMs')} (of which broker restart ${restartAvg}), checks ${avg('checksMs')}]`);
+    `  [avg ms: queued ${avg('queuedMs')}, broker lease ${avg('brokerMs')}, scenario ${avg('scenarioMs')} (broker restarts ${restarts.length}, avg ${restartAvg}; lost produce responses ${lost}), checks ${avg('checksMs')}]`);
   for (const f of failed) console.log(`  failed run: ${f.results?.status} ${f.results?.kind} ${f.results?.message ?? f.results?.tests.find((t) => t.status !== 'pass')?.message?.split('\n')[0]}`);
 }
 
-console.log(`Run → verdict, lab ${LAB}, reference solution (the grader restarts the broker once per run)`);
+console.log(`Run → verdict, lab ${LAB}, reference solution (the grader loses the broker's responses to two produce requests per run)`);
 const all: Sample[] = [];
 all.push(...(await phase(`sequential, warm pool (${POOL_SIZE})`, POOL_SIZE, 1, RUNS, false)));
 if (CONCURRENT > 0) all.push(...(await phase(`${CONCURRENT} concurrent, warm pool (${POOL_SIZE + 1})`, POOL_SIZE + 1, Number(process.env.GRADING_CONCURRENCY ?? 2), CONCURRENT, true)));

@@ -61,7 +61,7 @@ export interface OffsetCommitRecord {
 
 /** An injected fault, as it ends up in the results' fault schedule. */
 export interface FaultRecord {
-  kind: 'program-kill' | 'program-restart' | 'program-start' | 'program-stop' | 'broker-restart' | string;
+  kind: 'program-kill' | 'program-restart' | 'program-start' | 'program-stop' | 'broker-restart' | 'produce-response-lost' | string;
   /** Milliseconds since the scenario started. */
   atMs: number;
   detail: string;
@@ -118,6 +118,16 @@ export interface GraderContext {
   broker: {
     /** Restarts the broker (same ports and data); recorded in the fault schedule. */
     restart(): Promise<void>;
+  };
+  faults: {
+    /**
+     * On every running instance: the broker writes one Produce request (the instance's Nth with
+     * `atRequest`, counting retries, else its next), but the response is lost and the connection
+     * breaks, so the client must reconnect and resend. Recorded in the fault schedule when it
+     * happens. Resolves with how many instances lost a response (the others ended, or sent no
+     * such request within `timeoutMs`).
+     */
+    loseProduceResponse(opts?: { atRequest?: number; timeoutMs?: number }): Promise<number>;
   };
   /** Produces records (plain, or inside one transaction that is committed or aborted). */
   produce(topic: string, records: { key: string | null; value: string; headers?: Record<string, string>; partition?: number }[], opts?: { transaction?: 'commit' | 'abort' }): Promise<void>;

@@ -1,6 +1,7 @@
 // Builds the GraderContext for one run: the learner's program as sandboxed instances (start, stop,
-// kill, restart), the run's broker (restart as a fault), Kafka read/produce helpers, waits with
-// timeouts, and the fault schedule and notes that end up in the results.
+// kill, restart), the run's broker (restart as a fault), lost Produce responses (a fault in each
+// instance's relay), Kafka read/produce helpers, waits with timeouts, and the fault schedule and
+// notes that end up in the results.
 import type { Admin, Kafka } from 'kafkajs';
 import type { FaultRecord, GraderContext, ProgramControl, ProgramExit } from '../../labs/_kit/grader.ts';
 import { committedOffsets, endOffsets, offsetCommitLog, produceRecords, readTopicRaw } from '../../labs/_kit/kafka.ts';
@@ -163,6 +164,21 @@ export function createRunContext(o: ContextOptions): RunContext {
         const t = Date.now();
         await o.broker.restart();
         f.durationMs = Date.now() - t;
+      },
+    },
+    faults: {
+      async loseProduceResponse(opts = {}) {
+        const losses = await Promise.all(
+          live().map(async (i) => {
+            const lost = await i.program.loseProduceResponse(opts);
+            if (lost) {
+              const topics = lost.topics.length > 0 ? `, topic ${lost.topics.join(', ')}` : '';
+              recordFault('produce-response-lost', `instance ${i.id}: the broker wrote Produce request ${lost.request} (correlation id ${lost.correlationId}${topics}) but its response was dropped and the connection closed`);
+            }
+            return lost;
+          }),
+        );
+        return losses.filter((l) => l !== null).length;
       },
     },
     produce: async (topic, records, opts) => {

@@ -18,7 +18,7 @@ const labs = loadLabs();
 const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
 afterAll(() => kafka.shutdown());
 
-const scrub = (s: string) => s.replace(/(Last lines of its stderr:)[\s\S]*?(\n\n|$)/, '$1 <stderr tail>$2').replace(/\b(partition|offset) \d+/g, '$1 #').replace(/\bpartitions \d+(, \d+)*/g, 'partitions #');
+const scrub = (s: string) => s.replace(/(Last lines of its stderr:)[\s\S]*?(\n\n|$)/, '$1 <stderr tail>$2').replace(/\b(partition|offset) \d+/g, '$1 #').replace(/\bpartitions \d+(, \d+)*/g, 'partitions #').replace(/\bcorrelation id \d+/g, 'correlation id #');
 
 /** Replaces timing-dependent values so two runs of the same case compare equal. */
 export function normaliseResults(r: RunResults): unknown {

@@ -13,7 +13,7 @@ import { constants as osConstants } from 'node:os';
 import { buildSandboxArgv, launcherCommand, withOptionsOnFd } from './command.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
-import { startBrokerRelay, type BrokerRelay } from './relay.ts';
+import { startBrokerRelay, type BrokerRelay, type LostProduceResponse, type ProduceLossOptions } from './relay.ts';
 import { acquireSlot, createRunDir, hostsPath, launcherPath, removeRunDir, type Slot } from './slots.ts';
 
 const execFileAsync = promisify(execFile);
@@ -57,6 +57,12 @@ export interface SandboxedProgram {
   kill(): Promise<void>;
   /** Resolves (never rejects) after the program ended and its processes, relay and files are gone. */
   exited: Promise<ExitInfo>;
+  /**
+   * Fault: the broker handles one Produce request of this instance but the response is lost and the
+   * connection breaks (see BrokerRelay.loseProduceResponse). Resolves when that happened, or null
+   * when the program ended first.
+   */
+  loseProduceResponse(opts?: ProduceLossOptions): Promise<LostProduceResponse | null>;
 }
 
 /** The sandbox itself could not start (an infrastructure problem, never the learner's fault). */
@@ -270,5 +276,11 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       await exited;
     },
     exited,
+    loseProduceResponse: async (opts) => {
+      const lost = ended || !relay ? null : await relay.loseProduceResponse(opts);
+      // The relay closes as the program ends: report that only once the end is settled.
+      if (!lost && ended) await exited;
+      return lost;
+    },
   };
 }

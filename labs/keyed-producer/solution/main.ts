@@ -41,7 +41,7 @@ async function main() {
     clientId: 'keyed-producer',
     brokers: env('KAFKA_BROKERS').split(','),
     logLevel: logLevel.WARN,
-    // The broker restarts mid-run: fail fast on a dead connection and retry soon.
+    // The connection breaks mid-run: fail fast on a dead connection and retry soon.
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },

@@ -39,7 +39,7 @@ async function main() {
   };
   const kafka = new Kafka({ clientId: 'keyed-producer', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.WARN });
 
-  // TODO (idempotent-producer): configure idempotence; short timeouts help across the broker restart.
+  // TODO (idempotent-producer): configure idempotence; short timeouts help when the connection breaks.
   const producer = kafka.producer();
   await producer.connect();
 
