@@ -20,6 +20,7 @@ const kafkajsDir = realpathSync(join(repoRoot, 'node_modules', 'kafkajs'));
 const entryName = 'main.ts';
 const entryPath = join(repoRoot, entryName);
 const builtins = new Set(builtinModules);
+const SERVICE_DEAD = /service (was stopped|is no longer running)/i;
 
 const guard = {
   name: 'lagzero-import-guard',
@@ -66,7 +67,10 @@ async function bundle(source) {
     return { ok: true, js: result.outputFiles[0].text };
   } catch (err) {
     const errors = err && Array.isArray(err.errors) ? err.errors : [];
-    if (errors.length) return { ok: false, error: errors.slice(0, 10).map(describe).join('\n') };
+    // A crashed esbuild service also reports itself as an "error" message; that is not the
+    // learner's syntax error, and this worker cannot compile anything any more.
+    const serviceDead = errors.some((e) => SERVICE_DEAD.test(e.text)) || SERVICE_DEAD.test(String(err && err.message));
+    if (errors.length && !serviceDead) return { ok: false, error: errors.slice(0, 10).map(describe).join('\n') };
     // esbuild itself died (e.g. a pathologically nested input exhausted its stack or memory): this
     // worker is unusable, so say so and let the parent start a fresh one.
     return { ok: false, fatal: true, error: `Compiling failed: the compiler crashed on this input (${String(err && err.message ? err.message : err)}); simplify the program, e.g. less deeply nested code` };

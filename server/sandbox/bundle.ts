@@ -35,6 +35,8 @@ interface Job {
   source: string;
   limits: BundleLimits;
   resolve(result: BundleResult): void;
+  /** Set once the job was re-sent to a fresh worker after the previous one's esbuild had died. */
+  retried?: boolean;
 }
 
 interface Worker {
@@ -124,13 +126,14 @@ function pump(): void {
   setRef(w, true);
   const id = nextId++;
   let settled = false;
-  const finish = (result: BundleResult) => {
+  const finish = (result: BundleResult | undefined, requeue?: Job) => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
     w.onLine = undefined;
     w.onExit = undefined;
-    job.resolve(result);
+    if (requeue) queue.unshift(requeue);
+    else if (result) job.resolve(result);
     busy = false;
     pump();
   };
@@ -143,6 +146,12 @@ function pump(): void {
       const reply = JSON.parse(line) as { id: number; fatal?: boolean } & BundleResult;
       if (reply.id !== id) return;
       if (reply.fatal) killWorker(w);
+      // A worker whose esbuild died on an earlier input fails the next one for no fault of its
+      // own: compile that one again, once, on a fresh worker.
+      if (reply.fatal && !job.retried && /service (was stopped|is no longer running)/i.test(reply.ok ? '' : reply.error)) {
+        finish(undefined, { ...job, retried: true });
+        return;
+      }
       finish(reply.ok ? { ok: true, js: reply.js } : { ok: false, error: reply.error });
     } catch {
       killWorker(w);
