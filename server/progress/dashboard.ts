@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../src/schemas/taxonomy.ts';
 import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../src/lib/readiness.ts';
 import type { Item } from './catalog.ts';
+import { attemptSummary, type AttemptRow } from '../quizzes/store.ts';
 
 interface Counts {
   lessons: { read: number; total: number };
@@ -149,19 +150,8 @@ export function buildDashboard(
   const last28 = lastDays(today, 28).map((date) => ({ date, active: active.has(date), seconds: secondsByDay.get(date) ?? 0 }));
 
   const quizHistory = (
-    db
-      .prepare('SELECT id, mode, spec_json, started_at, submitted_at, auto_submitted, question_count, score FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC LIMIT 20')
-      .all(userId) as { id: string; mode: string; spec_json: string; started_at: number; submitted_at: number | null; auto_submitted: number; question_count: number; score: number | null }[]
-  ).map((r) => ({
-    id: r.id,
-    mode: r.mode,
-    spec: JSON.parse(r.spec_json) as Record<string, unknown>,
-    startedAt: r.started_at,
-    submittedAt: r.submitted_at,
-    autoSubmitted: r.auto_submitted === 1,
-    questionCount: r.question_count,
-    score: r.score,
-  }));
+    db.prepare('SELECT * FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC LIMIT 20').all(userId) as AttemptRow[]
+  ).map(attemptSummary);
   const labTitles = new Map(input.labs.map((l) => [l.slug, l.title]));
   const runHistory = runs.slice(0, 20).map((r) => ({
     id: String(r.id),

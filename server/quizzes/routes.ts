@@ -15,6 +15,7 @@ import { matching, selectMock, selectPractice } from './build.ts';
 import { AnswerSchema, answerProblem, type Answer } from './grade.ts';
 import {
   buildResults,
+  attemptSummary,
   closeIfExpired,
   createAttempt,
   getAnswers,
@@ -411,17 +412,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       const rows = db.prepare('SELECT * FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC, id LIMIT ?').all(user.id, c.req.valid('query').limit) as AttemptRow[];
       return c.json(
         {
-          attempts: rows.map((r) => ({
-            id: r.id,
-            mode: r.mode,
-            spec: JSON.parse(r.spec_json) as Record<string, unknown>,
-            startedAt: r.started_at,
-            submittedAt: r.submitted_at,
-            autoSubmitted: r.auto_submitted === 1,
-            questionCount: r.question_count,
-            points: r.points,
-            score: r.score,
-          })),
+          attempts: rows.map((r) => ({ ...attemptSummary(r), points: r.points })),
         },
         200,
       );

@@ -45,6 +45,20 @@ export interface AnswerRow {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** The history view of an attempt, shared by the quiz history route and the dashboard. */
+export function attemptSummary(r: AttemptRow) {
+  return {
+    id: r.id,
+    mode: r.mode as string,
+    spec: JSON.parse(r.spec_json) as Record<string, unknown>,
+    startedAt: r.started_at,
+    submittedAt: r.submitted_at,
+    autoSubmitted: r.auto_submitted === 1,
+    questionCount: r.question_count,
+    score: r.score,
+  };
+}
+
 /** True when `token` is the attempt's token (constant-time comparison of the hashes). */
 export function tokenMatches(row: AttemptRow, token: string | undefined): boolean {
   if (!token) return false;
