@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'labs/**/*.test.ts', 'src/**/*.test.ts', 'content/**/*.test.ts', 'tests/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'labs/**/*.test.ts', 'src/**/*.test.ts', 'curriculum/**/*.test.ts', 'content/**/*.test.ts', 'tests/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', '**/fixtures/**'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -1,10 +1,10 @@
 // Content collections: lessons (MDX), the question bank (YAML lists) and lab instructions.
-// Every entry is validated against the schemas in src/schemas and labs/_kit at build time.
+// Every entry is validated against the schemas in curriculum/ and labs/_kit at build time.
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { lessonSchema } from './schemas/lesson.ts';
-import { questionSchema } from './schemas/question.ts';
-import { loadQuestionFiles } from './schemas/load-questions.ts';
+import { lessonSchema } from '../curriculum/lesson.ts';
+import { questionSchema } from '../curriculum/question.ts';
+import { loadQuestionFiles } from '../curriculum/load-questions.ts';
 import { labSchema } from '../labs/_kit/schema.ts';
 
 const lessons = defineCollection({

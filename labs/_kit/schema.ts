@@ -1,7 +1,7 @@
 // Frontmatter schema for labs/<slug>/lab.mdx, shared by the site (content collection), the server
 // (lab loader) and the lab proofs. A lab's tasks are the anchors its grader's checks point at.
 import { z } from 'zod';
-import { levelSchema, patternSchema } from '../../src/schemas/taxonomy.ts';
+import { levelSchema, patternSchema } from '../../curriculum/taxonomy.ts';
 
 export const labTaskSchema = z
   .object({

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { levelSchema, patternSchema, type Level, type Pattern } from '../../src/schemas/taxonomy.ts';
+import { levelSchema, patternSchema, type Level, type Pattern } from '../../curriculum/taxonomy.ts';
 
 /** A lesson or lab as the dashboard counts it. */
 export interface Item {

@@ -2,8 +2,8 @@
 // passed/attempted, best and latest quiz score, time spent), readiness per pattern, a day streak in
 // the user's own time zone, and recent quiz and lab attempts.
 import type { Db } from '../db/index.ts';
-import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../src/schemas/taxonomy.ts';
-import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../src/lib/readiness.ts';
+import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../curriculum/taxonomy.ts';
+import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../curriculum/readiness.ts';
 import type { Item } from './catalog.ts';
 import { attemptSummary, type AttemptRow } from '../quizzes/store.ts';
 

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { join } from 'node:path';
 import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
-import { PATTERNS, type Pattern } from '../../src/schemas/taxonomy.ts';
+import { PATTERNS, type Pattern } from '../../curriculum/taxonomy.ts';
 import { bankLoader } from '../quizzes/bank.ts';
 import { claimAttempt, sweepExpired } from '../quizzes/store.ts';
 import { labCatalog, lessonCatalog, type Item } from './catalog.ts';

@@ -1,8 +1,8 @@
 // The question bank as the quiz engine sees it: loaded from content/questions/*.yaml with the site's
 // own schema, indexed by id, and turned into the answer-free view a learner receives mid-quiz.
 import { createHash } from 'node:crypto';
-import { loadQuestionFiles } from '../../src/schemas/load-questions.ts';
-import type { Question } from '../../src/schemas/question.ts';
+import { loadQuestionFiles } from '../../curriculum/load-questions.ts';
+import type { Question } from '../../curriculum/question.ts';
 
 /** A loaded, indexed bank. */
 export interface Bank {

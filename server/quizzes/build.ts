@@ -1,8 +1,8 @@
 // Picks the questions of a new quiz: a filtered practice set (pattern, level, topic), a mixed
 // "mock interview" spread over the patterns and weighted towards intermediate and harder levels,
 // or the learner's review questions that are due.
-import { LEVELS, PATTERNS, type Level, type Pattern, type Topic } from '../../src/schemas/taxonomy.ts';
-import type { Question } from '../../src/schemas/question.ts';
+import { LEVELS, PATTERNS, type Level, type Pattern, type Topic } from '../../curriculum/taxonomy.ts';
+import type { Question } from '../../curriculum/question.ts';
 import { shuffle } from './bank.ts';
 
 /** Filters for a practice quiz; absent means "any". */

@@ -3,7 +3,7 @@
 // numeric: within tolerance or one of the accepted strings; open: self-assessed, the fraction of
 // the model answer's key points the learner ticked.
 import { z } from '@hono/zod-openapi';
-import type { Question } from '../../src/schemas/question.ts';
+import type { Question } from '../../curriculum/question.ts';
 
 /** What a learner can save for one question; which shape applies depends on the question type. */
 export const AnswerSchema = z

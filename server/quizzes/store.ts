@@ -3,7 +3,7 @@
 // and the spaced review schedule of missed questions.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../src/schemas/question.ts';
+import type { Question } from '../../curriculum/question.ts';
 import type { Bank } from './bank.ts';
 import { correctAnswer, gradeAnswer, type Answer } from './grade.ts';
 

@@ -2,9 +2,9 @@
 // server's /api/progress/dashboard returns, so one component renders both. Guests' lab runs are not
 // tracked, so labs count as not yet passed; the streak uses the browser's time zone.
 import type { Dashboard } from '../../server/progress/dashboard.ts';
-import { LEVELS, PATTERNS, PATTERN_TITLES } from '../schemas/taxonomy.ts';
+import { LEVELS, PATTERNS, PATTERN_TITLES } from '../../curriculum/taxonomy.ts';
 import type { GuestData } from './guest-store.ts';
-import { dayKeyer, lastDays, READINESS_FORMULA, readiness, streaks } from './readiness.ts';
+import { dayKeyer, lastDays, READINESS_FORMULA, readiness, streaks } from '../../curriculum/readiness.ts';
 
 /** A lesson or lab as listed at build time. */
 export interface CatalogItem {

@@ -1,6 +1,6 @@
 // Lesson ordering helpers for navigation: the global reading order and grouping by pattern.
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { PATTERNS, type Pattern } from '../schemas/taxonomy.ts';
+import { PATTERNS, type Pattern } from '../../curriculum/taxonomy.ts';
 
 export type Lesson = CollectionEntry<'lessons'>;
 

@@ -1,7 +1,7 @@
 // Shapes of the /api/quizzes responses as the quiz islands use them (see server/quizzes/routes.ts).
 
 // Answer and result shapes come straight from the server's types so the two cannot drift apart.
-import type { QuestionType } from '../../schemas/question.ts';
+import type { QuestionType } from '../../../curriculum/question.ts';
 import type { Answer } from '../../../server/quizzes/grade.ts';
 import type { QuestionResult } from '../../../server/quizzes/store.ts';
 export type { Answer, QuestionResult, QuestionType };

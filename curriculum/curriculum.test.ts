@@ -8,7 +8,7 @@ import { readLessons } from './curriculum.ts';
 import { loadQuestionFiles } from './load-questions.ts';
 import { LEVELS, PATTERNS, TOPICS } from './taxonomy.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '..');
 const lessons = readLessons(join(root, 'content/lessons'));
 const questions = loadQuestionFiles(join(root, 'content/questions'));
 const lessonBySlug = new Map(lessons.map((l) => [l.slug, l]));
