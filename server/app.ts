@@ -17,6 +17,7 @@ import { quizRoutes } from './quizzes/routes.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { labsRoutes } from './labs/routes.ts';
 import { runsRoutes } from './runs/routes.ts';
+import { serving } from './http/serving.ts';
 
 /** Largest request body the API accepts (lab code has its own, smaller limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -38,6 +39,8 @@ export function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boole
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // Compression, caching headers and ETags wrap everything, including the site files main.ts serves.
+  for (const mw of serving()) app.use('*', mw);
   app.use('*', securityHeaders({ distDir: join(deps.config.root, 'dist'), production: deps.config.production }));
   app.use('/api/*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
