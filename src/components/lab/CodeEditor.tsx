@@ -1,16 +1,21 @@
 // The lab's code editor: a plain textarea that works at once and without JavaScript-heavy
-// widgets, upgraded to Monaco (loaded by dynamic import once the page is interactive) unless the
-// learner chose the plain editor. Both edit the same value; the choice is remembered.
+// widgets, upgraded to Monaco (loaded by dynamic import when the editor scrolls into view or the
+// textarea is focused, whichever comes first) unless the learner chose the plain editor. Monaco's
+// TypeScript worker starts only when the editor is first focused. Both edit the same value; the
+// choice and the line-wrap setting are remembered. Ctrl/Cmd+Enter in either asks to run.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LabMonaco } from './monaco-setup.ts';
 
 type EditorMode = 'monaco' | 'plain';
 const MODE_KEY = 'lz-editor-mode';
+const WRAP_KEY = 'lz-editor-wrap';
 
 interface Props {
   value: string;
   onChange(value: string): void;
   label: string;
+  /** Ctrl/Cmd+Enter inside the editor. */
+  onRun?(): void;
 }
 
 type MonacoEditor = ReturnType<LabMonaco['create']>;
@@ -18,6 +23,19 @@ type MonacoEditor = ReturnType<LabMonaco['create']>;
 function prefersDark(): boolean {
   const t = document.documentElement.dataset.theme;
   return t ? t === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+function storedWrap(): boolean {
+  try {
+    return localStorage.getItem(WRAP_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a key event is the run shortcut (Ctrl+Enter, or Cmd+Enter on macOS). */
+export function isRunShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean }): boolean {
+  return e.key === 'Enter' && (e.ctrlKey || e.metaKey);
 }
 
 function storedMode(): EditorMode {
@@ -29,11 +47,18 @@ function storedMode(): EditorMode {
 }
 
 /** Monaco editor with a textarea fallback and a toggle between the two. */
-export function CodeEditor({ value, onChange, label }: Props) {
+export function CodeEditor({ value, onChange, label, onRun }: Props) {
   const [mode, setMode] = useState<EditorMode>('plain');
   const [monacoState, setMonacoState] = useState<'idle' | 'loading' | 'ready' | 'failed'>('idle');
   const [wanted, setWanted] = useState<EditorMode>('monaco');
+  const [wrap, setWrap] = useState(false);
   const host = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const plain = useRef<HTMLTextAreaElement>(null);
+  // Where the caret was in the textarea when Monaco took over, so focus and typing carry on there.
+  const handOver = useRef<number | null>(null);
+  const onRunRef = useRef(onRun);
+  onRunRef.current = onRun;
   const editor = useRef<MonacoEditor | null>(null);
   const lab = useRef<LabMonaco | null>(null);
   const onChangeRef = useRef(onChange);
@@ -43,41 +68,64 @@ export function CodeEditor({ value, onChange, label }: Props) {
   const valueRef = useRef(value);
   valueRef.current = value;
 
-  // Decide once mounted; Monaco's chunk is fetched only after the page is interactive.
+  // Decide once mounted; Monaco's chunk is fetched only when the editor is on screen or focused.
   useEffect(() => {
     const preferred = storedMode();
     setWanted(preferred);
-    if (preferred === 'monaco') loadMonaco();
+    setWrap(storedWrap());
+    if (preferred !== 'monaco' || !box.current) return;
+    if (!('IntersectionObserver' in window)) {
+      loadMonaco();
+      return;
+    }
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        loadMonaco();
+      }
+    });
+    seen.observe(box.current);
+    return () => seen.disconnect();
   }, []);
 
+  const loading = useRef(false);
   function loadMonaco() {
     if (lab.current) {
       setMode('monaco');
       return;
     }
+    if (loading.current) return;
+    loading.current = true;
     setMonacoState('loading');
-    const start = () =>
-      import('./monaco-setup.ts')
+    void import('./monaco-setup.ts')
         .then((m) => {
           lab.current = m.loadLabMonaco();
           setMonacoState('ready');
-          setMode((current) => (storedMode() === 'monaco' ? 'monaco' : current));
+          if (storedMode() === 'monaco') swapWhenReady('monaco');
         })
-        .catch((err: unknown) => {
-          console.error('Monaco failed to load', err);
-          setMonacoState('failed');
-          setMode('plain');
-        });
-    if ('requestIdleCallback' in window) requestIdleCallback(() => void start(), { timeout: 1500 });
-    else setTimeout(() => void start(), 0);
+      .catch((err: unknown) => {
+        console.error('Monaco failed to load', err);
+        loading.current = false;
+        setMonacoState('failed');
+        setMode('plain');
+      });
   }
 
   // Create or dispose the Monaco instance as the mode changes.
   useEffect(() => {
     if (mode !== 'monaco' || !lab.current || !host.current) return;
-    const ed = lab.current.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.` });
+    const labMonaco = lab.current;
+    const ed = labMonaco.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.`, wrap });
     editor.current = ed;
     host.current.dataset.ready = 'true';
+    const focusSub = ed.onDidFocusEditorText(() => labMonaco.startTypeScript());
+    ed.addCommand(labMonaco.monaco.KeyMod.CtrlCmd | labMonaco.monaco.KeyCode.Enter, () => onRunRef.current?.());
+    if (handOver.current !== null) {
+      const model = ed.getModel();
+      if (model) ed.setPosition(model.getPositionAt(handOver.current));
+      handOver.current = null;
+      ed.focus();
+    }
     const sub = ed.onDidChangeModelContent(() => {
       if (applyingExternal.current) return;
       lastEmitted.current = ed.getValue();
@@ -89,6 +137,7 @@ export function CodeEditor({ value, onChange, label }: Props) {
     themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => {
       themeWatch.disconnect();
+      focusSub.dispose();
       sub.dispose();
       ed.getModel()?.dispose();
       ed.dispose();
@@ -96,6 +145,16 @@ export function CodeEditor({ value, onChange, label }: Props) {
       if (host.current) delete host.current.dataset.ready;
     };
   }, [mode, monacoState]);
+
+  useEffect(() => {
+    editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off' });
+  }, [wrap]);
+
+  // Monaco replaces a focused textarea only between keystrokes, carrying the caret over.
+  function swapWhenReady(next: EditorMode) {
+    if (next === 'monaco' && plain.current && document.activeElement === plain.current) handOver.current = plain.current.selectionStart;
+    setMode(next);
+  }
 
   // Values set from outside (reset to starter, a loaded draft) replace the editor's content. A layout
   // effect runs in the same task as the render, before the next keystroke, so a value that merely
@@ -125,8 +184,18 @@ export function CodeEditor({ value, onChange, label }: Props) {
     else setMode('plain');
   }
 
+  function toggleWrap() {
+    const next = !wrap;
+    setWrap(next);
+    try {
+      localStorage.setItem(WRAP_KEY, next ? 'on' : 'off');
+    } catch {
+      // Storage blocked: the setting lasts for this page only.
+    }
+  }
+
   return (
-    <div class="code-editor">
+    <div class="code-editor" ref={box}>
       <div class="editor-bar">
         <span class="muted" id="editor-mode-label">Editor:</span>
         <div role="group" aria-labelledby="editor-mode-label" class="mode-toggle">
@@ -137,6 +206,9 @@ export function CodeEditor({ value, onChange, label }: Props) {
             Plain text
           </button>
         </div>
+        <button type="button" class="btn secondary small" aria-pressed={wrap} onClick={toggleWrap} data-testid="wrap-toggle">
+          Wrap lines
+        </button>
         {monacoState === 'loading' && wanted === 'monaco' && <span class="muted" role="status">Loading the code editor…</span>}
         {monacoState === 'failed' && <span class="bad" role="status">The code editor could not load; the plain text editor works the same.</span>}
       </div>
@@ -147,6 +219,7 @@ export function CodeEditor({ value, onChange, label }: Props) {
         <ul>
           <li>In the code editor, <kbd>Tab</kbd> indents. Press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on macOS) to make <kbd>Tab</kbd> move focus out of the editor instead; press it again to go back.</li>
           <li><kbd>Alt</kbd>+<kbd>F1</kbd> opens the editor's accessibility help; <kbd>F1</kbd> opens its command list. Screen reader mode is always on.</li>
+          <li><kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>Cmd</kbd>+<kbd>Enter</kbd> on macOS) runs your program from either editor.</li>
           <li>The plain text editor is an ordinary text box: <kbd>Tab</kbd> always moves focus, and it works without the code editor.</li>
         </ul>
       </details>
@@ -154,7 +227,8 @@ export function CodeEditor({ value, onChange, label }: Props) {
         <div ref={host} class="monaco-host" data-testid="monaco-editor" />
       ) : (
         <textarea
-          class="plain-editor"
+          ref={plain}
+          class={`plain-editor${wrap ? ' wrap' : ''}`}
           data-testid="plain-editor"
           aria-label={label}
           spellcheck={false}
@@ -162,6 +236,13 @@ export function CodeEditor({ value, onChange, label }: Props) {
           autoComplete="off"
           value={value}
           onInput={(e) => onChange((e.target as HTMLTextAreaElement).value)}
+          onFocus={() => wanted === 'monaco' && loadMonaco()}
+          onKeyDown={(e) => {
+            if (isRunShortcut(e)) {
+              e.preventDefault();
+              onRunRef.current?.();
+            }
+          }}
         />
       )}
     </div>

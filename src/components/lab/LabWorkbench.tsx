@@ -224,7 +224,7 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
 
   return (
     <div class="workbench" data-testid="lab-workbench" data-signed-in={signedIn === null ? undefined : String(signedIn)}>
-      <CodeEditor value={code} onChange={onEdit} label="Your program (main.ts)" />
+      <CodeEditor value={code} onChange={onEdit} label="Your program (main.ts)" onRun={() => void run()} />
       <div class="toolbar">
         <button type="button" class="btn" onClick={() => void run()} disabled={running || cooldown > 0} data-testid="run-button">
           {running ? 'Running…' : cooldown > 0 ? `Run (wait ${cooldown} s)` : 'Run'}

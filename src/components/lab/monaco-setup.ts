@@ -21,17 +21,30 @@ type Ts = typeof TsNamespace;
 /** The parts of Monaco the editor component uses. */
 export interface LabMonaco {
   monaco: MonacoApi;
-  create(host: HTMLElement, opts: { value: string; dark: boolean; ariaLabel: string }): monaco.editor.IStandaloneCodeEditor;
+  create(host: HTMLElement, opts: { value: string; dark: boolean; ariaLabel: string; wrap: boolean }): monaco.editor.IStandaloneCodeEditor;
+  startTypeScript(): void;
 }
 
 let configured = false;
+let allowTypeScript: () => void = () => {};
+// The TypeScript worker is 7 MB (about 1.5 MB gzipped): Monaco may ask for it as soon as a model
+// exists, but it is only fetched once the learner focuses the editor (startTypeScript). Until
+// then highlighting works (it runs on the page) and diagnostics simply wait.
+const typeScriptWanted = new Promise<void>((resolve) => {
+  allowTypeScript = resolve;
+});
+
+/** Lets Monaco start its TypeScript worker (IntelliSense, type errors); call on first focus. */
+export function startTypeScript(): void {
+  allowTypeScript();
+}
 
 function configure(): void {
   if (configured) return;
   configured = true;
   (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
     getWorker(_id: string, label: string) {
-      return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+      return label === 'typescript' || label === 'javascript' ? typeScriptWanted.then(() => new TsWorker()) : new EditorWorker();
     },
   };
   const ts = tsLanguage as unknown as Ts;
@@ -57,7 +70,8 @@ export function loadLabMonaco(): LabMonaco {
   configure();
   return {
     monaco,
-    create(host, { value, dark, ariaLabel }) {
+    startTypeScript,
+    create(host, { value, dark, ariaLabel, wrap }) {
       const model = monaco.editor.createModel(value, 'typescript', monaco.Uri.parse(`file:///lab/main-${Date.now()}.ts`));
       return monaco.editor.create(host, {
         model,
@@ -67,6 +81,7 @@ export function loadLabMonaco(): LabMonaco {
         fontSize: 14,
         tabSize: 2,
         scrollBeyondLastLine: false,
+        wordWrap: wrap ? 'on' : 'off',
         accessibilitySupport: 'on',
         // The classic hidden-textarea input: Chromium's EditContext path crashed headless Chromium in our browser tests.
         editContext: false,
