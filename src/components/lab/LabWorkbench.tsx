@@ -68,7 +68,6 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
   const loaded = useRef(false);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const stopWatch = useRef<(() => void) | null>(null);
-  const resultsHeading = useRef<HTMLHeadingElement>(null);
 
   // Load who is here, then their draft (server for users, this browser for guests).
   useEffect(() => {
@@ -156,7 +155,6 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
       setShown(view);
       setProgress({ state: 'done', position: null });
       if (view.outcome === 'pass' || view.results?.status === 'pass') setPassed(true);
-      requestAnimationFrame(() => resultsHeading.current?.focus());
     } catch (err) {
       setRunError(`The run finished but its results could not be read: ${(err as Error).message}`);
     } finally {
@@ -216,7 +214,6 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
       setShown(view);
       setOutput('');
       setProgress(null);
-      requestAnimationFrame(() => resultsHeading.current?.focus());
     } catch (err) {
       setAttemptsError(`Could not open that run: ${(err as Error).message}`);
     }
@@ -246,7 +243,7 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
       <RunProgress progress={progress} output={output} />
       {shown && (
         <section class="results" aria-labelledby="results-heading" data-testid="run-results">
-          <h2 id="results-heading" tabIndex={-1} ref={resultsHeading}>Results</h2>
+          <h2 id="results-heading">Results</h2>
           <ResultsView run={shown} tasks={tasks} />
         </section>
       )}

@@ -1,9 +1,14 @@
-// A finished run's results: one headline for the verdict (all checks pass, some fail, your program
-// timed out or crashed, or our infrastructure failed), then every check with its message, evidence
-// table, captured output and a link to the task it tests.
-import { useState } from 'preact/hooks';
+// A finished run's results: a summary line ("2 of 4 checks passed") that takes focus and scrolls
+// into view, one headline for the verdict (all checks pass, some fail, your program timed out or
+// crashed, or our infrastructure failed), how the program ended and its output (once for the run),
+// compile errors with their place, then every check as one sentence plus its evidence table and a
+// link to the task it tests.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LabTask, RunView } from './LabWorkbench.tsx';
-import { badExits, describeExit, showValue, verdictOf, type Evidence, type RunResults, type TestResult } from './results.ts';
+import {
+  badExits, checkMessage, describeExit, diagnosticPlace, evidenceColumns, programOutput, showValue, summaryLine, verdictOf,
+  type Evidence, type EvidenceColumn, type RunResults, type TestResult,
+} from './results.ts';
 
 const HEADLINES = {
   pass: { cls: 'ok', text: 'Every check passed.' },
@@ -15,25 +20,27 @@ const HEADLINES = {
 const FIRST_ROWS = 8;
 
 /** The evidence behind one check: the first rows, with the rest one click away. */
+const COLUMN_TITLES: Record<EvidenceColumn, string> = { topic: 'Topic', partition: 'Partition', offset: 'Offset', key: 'Key', expected: 'Expected', actual: 'Actual', note: 'Note' };
+
 function EvidenceTable({ name, rows }: { name: string; rows: Evidence[] }) {
   const [all, setAll] = useState(false);
   const shown = all ? rows.slice(0, 200) : rows.slice(0, FIRST_ROWS);
+  const columns = evidenceColumns(rows);
   return (
     <>
-      <table class="evidence" data-testid="evidence">
-        <caption class="sr-only">Evidence for “{name}”</caption>
-        <thead>
-          <tr><th scope="col">Topic</th><th scope="col">Partition</th><th scope="col">Offset</th><th scope="col">Key</th><th scope="col">Expected</th><th scope="col">Actual</th></tr>
-        </thead>
-        <tbody>
-          {shown.map((e, i) => (
-            <tr key={i}>
-              <td>{showValue(e.topic)}</td><td>{showValue(e.partition)}</td><td>{showValue(e.offset)}</td><td>{showValue(e.key)}</td>
-              <td>{showValue(e.expected)}</td><td>{showValue(e.actual)}{e.note ? <span class="muted"> ({e.note})</span> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table class="evidence" data-testid="evidence">
+          <caption class="sr-only">Evidence for “{name}”</caption>
+          <thead>
+            <tr>{columns.map((c) => <th key={c} scope="col">{COLUMN_TITLES[c]}</th>)}</tr>
+          </thead>
+          <tbody>
+            {shown.map((e, i) => (
+              <tr key={i}>{columns.map((c) => <td key={c}>{showValue(e[c])}</td>)}</tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {rows.length > FIRST_ROWS && (
         <button type="button" class="linklike" aria-expanded={all} onClick={() => setAll(!all)}>
           {all ? `Show only the first ${FIRST_ROWS} rows` : `Show all ${rows.length} evidence rows`}
@@ -44,27 +51,22 @@ function EvidenceTable({ name, rows }: { name: string; rows: Evidence[] }) {
   );
 }
 
-function Check({ test, tasks }: { test: TestResult; tasks: LabTask[] }) {
+function Check({ test, tasks, crashShown }: { test: TestResult; tasks: LabTask[]; crashShown: boolean }) {
   const task = tasks.find((t) => t.id === test.task_id);
+  const message = checkMessage(test, { crashShown });
   const label = test.status === 'pass' ? 'Passed' : test.status === 'fail' ? 'Failed' : 'Error';
   return (
     <li class={`check ${test.status}`} data-testid="check" data-status={test.status}>
       <p class="check-head">
         <span class={`badge ${test.status === 'pass' ? 'ok' : 'bad'}`}>{label}</span> <strong>{test.name}</strong>
       </p>
-      {test.message && <p class="check-message">{test.message}</p>}
+      {message && <p class="check-message" data-testid="check-message">{message}</p>}
       {test.task_id && (
         <p class="muted check-task">
           Tests task: <a href={`#task-${test.task_id}`}>{task ? task.title : test.task_id}</a>
         </p>
       )}
-      {test.evidence && test.evidence.length > 0 && <EvidenceTable name={test.name} rows={test.evidence} />}
-      {test.output && (
-        <details>
-          <summary>Your program's output</summary>
-          <pre class="learner-output">{test.output}</pre>
-        </details>
-      )}
+      {test.status !== 'pass' && test.evidence.length > 0 && <EvidenceTable name={test.name} rows={test.evidence} />}
     </li>
   );
 }
@@ -87,14 +89,26 @@ export function ResultsView({ run, tasks }: { run: RunView; tasks: LabTask[] }) 
   const verdict = verdictOf(run.outcome, results);
   const head = HEADLINES[verdict];
   const tests = results?.tests ?? [];
-  const passedCount = tests.filter((t) => t.status === 'pass').length;
-  const exits = badExits(results);
+  const exits = verdict === 'pass' ? [] : badExits(results);
   const faults = results?.faults ?? [];
+  const output = programOutput(results);
+  const diagnostics = results?.diagnostics ?? [];
+  const summary = useRef<HTMLParagraphElement>(null);
+
+  // A new verdict is announced by moving focus to its summary, scrolled to the middle of the screen.
+  useEffect(() => {
+    const el = summary.current;
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    el.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+  }, [run.id]);
+
   return (
     <div data-testid="results-view" data-verdict={verdict} data-kind={results?.kind ?? ''}>
+      <p class={`summary ${head.cls}`} tabIndex={-1} ref={summary} data-testid="results-summary">{summaryLine(results)}</p>
       <p class={`verdict ${head.cls}`} data-testid="verdict">
         <strong>{headline(verdict, results)}</strong>
-        {tests.length > 0 && <span class="muted"> {passedCount} of {tests.length} checks passed.</span>}
       </p>
       {results?.message && (
         <div class={`notice ${verdict === 'infra-error' ? 'warn' : 'bad'}`} data-testid="results-message">
@@ -111,9 +125,22 @@ export function ResultsView({ run, tasks }: { run: RunView; tasks: LabTask[] }) 
           ))}
         </div>
       )}
+      {diagnostics.length > 0 && (
+        <ul class="diagnostics" data-testid="diagnostics" aria-label="Compile errors">
+          {diagnostics.map((d, i) => (
+            <li key={i}><code>{diagnosticPlace(d)}</code> {d.message}</li>
+          ))}
+        </ul>
+      )}
+      {output && (
+        <details class="program-output" data-testid="program-output" open={verdict === 'learner-error'}>
+          <summary>Your program's output</summary>
+          <pre class="learner-output" tabIndex={0}>{output}</pre>
+        </details>
+      )}
       {tests.length > 0 && (
         <ol class="checks">
-          {tests.map((t, i) => <Check key={i} test={t} tasks={tasks} />)}
+          {tests.map((t, i) => <Check key={i} test={t} tasks={tasks} crashShown={exits.length > 0} />)}
         </ol>
       )}
       {faults.length > 0 && (

@@ -1,11 +1,11 @@
 // How finished runs are labelled and how API refusals are worded on the lab page.
 import { describe, expect, it } from 'vitest';
-import { badExits, verdictOf, type RunResults } from './results.ts';
+import { badExits, checkMessage, evidenceColumns, programOutput, summaryLine, verdictOf, type RunResults, type TestResult } from './results.ts';
 import { describeFailure } from './api.ts';
 
 const base = (over: Partial<RunResults>): RunResults => ({
   version: 3, status: 'fail', kind: 'checks-failed', lab: 'keyed-producer', seed: 1, tests: [], faults: [], notes: [],
-  program: { instances: [] }, timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 }, ...over,
+  program: { instances: [] }, timings: { totalMs: 0 }, ...over,
 });
 const check = (status: 'pass' | 'fail' | 'error') => ({ name: 'n', status, message: null, output: null, task_id: 't', evidence: [] });
 
@@ -26,6 +26,50 @@ describe('verdictOf', () => {
   it('ignores program instances the grader stopped on purpose', () => {
     const exit = { instance: 1, reason: 'killed' as const, code: null, signal: 'SIGKILL', wallMs: 100, stderrTail: '' };
     expect(badExits(base({ program: { instances: [{ ...exit, byGrader: true }, { ...exit, instance: 2, reason: 'crashed', byGrader: false }] } })).map((p) => p.instance)).toEqual([2]);
+  });
+});
+
+describe('summaryLine', () => {
+  it('counts passed checks, and says when none ran', () => {
+    expect(summaryLine(base({ tests: [check('pass'), check('fail'), check('pass'), check('error')] }))).toBe('2 of 4 checks passed.');
+    expect(summaryLine(base({ tests: [check('pass')] }))).toBe('1 of 1 check passed.');
+    expect(summaryLine(base({ kind: 'compile-error' }))).toMatch(/did not compile/);
+  });
+});
+
+describe('programOutput', () => {
+  it('prefers the run-level output and falls back to the first check that carried it', () => {
+    expect(programOutput(base({ output: 'hello\n', tests: [{ ...check('fail'), output: 'old' }] }))).toBe('hello\n');
+    expect(programOutput(base({ tests: [check('fail'), { ...check('fail'), output: 'from check 2' }] }))).toBe('from check 2');
+    expect(programOutput(base({ output: null, tests: [check('fail')] }))).toBeNull();
+  });
+});
+
+describe('checkMessage', () => {
+  const failed = (message: string, evidence: TestResult['evidence'] = [{ topic: 't', key: 'k', expected: 1, actual: 2 }]): TestResult => ({ ...check('fail'), message, evidence });
+  // The shape the grader wrote before the one-sentence contract: crash report, sentence, bullets.
+  const crashed = 'Your program (instance 1) crashed (exit code 1) before the grader finished.\nLast lines of its stderr: TypeError: boom\n\nNo records were found, so partitioning could not be checked.\n- the topic is empty';
+
+  it('keeps one sentence and drops bullets that repeat the evidence table', () => {
+    const msg = 'account-events does not match the input (40 expected): 40 missing.\n- topic account-events, key "acct-04": expected id pay-0001, got missing\n- …and 37 more';
+    expect(checkMessage(failed(msg), { crashShown: false })).toBe('account-events does not match the input (40 expected): 40 missing.');
+  });
+
+  it('leaves the crash report out of each check once it is shown for the whole run', () => {
+    expect(checkMessage(failed(crashed), { crashShown: true })).toBe('No records were found, so partitioning could not be checked.');
+    expect(checkMessage(failed(crashed), { crashShown: false })).toMatch(/^Your program \(instance 1\) crashed/);
+  });
+
+  it('keeps bullets when there is no table to carry them, and says nothing for a pass', () => {
+    expect(checkMessage(failed('Offsets were wrong:\n- partition 0 at 5', []), { crashShown: false })).toBe('Offsets were wrong: - partition 0 at 5');
+    expect(checkMessage({ ...check('pass'), message: 'fine' }, { crashShown: false })).toBeNull();
+  });
+});
+
+describe('evidenceColumns', () => {
+  it('shows only the columns some row fills in', () => {
+    expect(evidenceColumns([{ note: 'the topic is empty' }])).toEqual(['note']);
+    expect(evidenceColumns([{ topic: 'a', key: 'k', expected: 'x', actual: 'missing' }, { topic: 'a', partition: 0, offset: '3' }])).toEqual(['topic', 'partition', 'offset', 'key', 'expected', 'actual']);
   });
 });
 
