@@ -10,6 +10,7 @@
 // first keystroke Monaco shows and the bytes that added (the TypeScript worker); then reloads in
 // the same context (warm cache) and reports those bytes. Run: `npm run bench:page` (build first).
 //   LAB=keyed-producer  REPEAT=3 (median of n cold/warm rounds per proxy)
+//   DEBUG_BYTES=1 prints every response's size as it passes the proxy.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { e2eUnavailable, startE2E } from '../tests/e2e/harness.ts';
@@ -36,6 +37,11 @@ async function countingProxy(target: string, mode: Mode) {
       const resHeaders = { ...up.headers };
       if (mode === 'baseline') for (const h of Object.keys(resHeaders)) if (STRIPPED_RESPONSE.has(h)) delete resHeaders[h];
       res.writeHead(up.statusCode ?? 502, resHeaders);
+      if (process.env.DEBUG_BYTES) {
+        let n = 0;
+        up.on('data', (b: Buffer) => (n += b.length));
+        up.on('end', () => console.error(`${mode} ${up.statusCode} ${req.url} ${n}`));
+      }
       up.pipe(res);
     });
     out.on('error', () => res.destroy());
@@ -65,6 +71,20 @@ interface Round { coldBytes: number; keystrokeMs: number; afterTypingBytes: numb
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until the proxy has sent nothing for `ms`, so one phase's downloads never count in the next. */
+async function quiet(proxy: { bytes(): number }, ms = 1500) {
+  let last = proxy.bytes();
+  let since = Date.now();
+  while (Date.now() - since < ms) {
+    await settle(100);
+    const now = proxy.bytes();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
+}
+
 async function round(e2e: Awaited<ReturnType<typeof startE2E>>, proxy: Awaited<ReturnType<typeof countingProxy>>): Promise<Round> {
   const context = await e2e.browser.newContext({ baseURL: proxy.url, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -73,15 +93,14 @@ async function round(e2e: Awaited<ReturnType<typeof startE2E>>, proxy: Awaited<R
   // Cold: empty cache, nothing touched.
   let start = proxy.bytes();
   await page.goto(path, { waitUntil: 'networkidle' });
-  await settle(500);
+  await quiet(proxy);
   const coldBytes = proxy.bytes() - start;
 
-  // First keystroke in Monaco, timed from a fresh navigation (cache already warm from the cold load
-  // for the page itself, so it is measured again cold in a new context below).
+  // First use of the editor: what clicking in and typing adds (the TypeScript worker).
   start = proxy.bytes();
   await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]');
   await typeInMonaco(page);
-  await page.waitForLoadState('networkidle');
+  await quiet(proxy);
   const afterTypingBytes = proxy.bytes() - start;
 
   // Warm: the same browser comes back.
@@ -91,7 +110,7 @@ async function round(e2e: Awaited<ReturnType<typeof startE2E>>, proxy: Awaited<R
   await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]');
   await typeInMonaco(page);
   const warmKeystrokeMs = Date.now() - t0;
-  await page.waitForLoadState('networkidle');
+  await quiet(proxy);
   const warmBytes = proxy.bytes() - start;
   await context.close();
 

@@ -208,6 +208,24 @@ describe('attempts and the pass unlock', () => {
     expect(guest.map((a: { runId: string }) => a.runId)).toEqual(['run-guest-1']);
   });
 
+  it('reopens one of the caller’s runs with its code and results, and nobody else’s', async () => {
+    const h = setup();
+    const cookie = h.signIn('ada@example.com');
+    const bobCookie = h.signIn('bob@example.com');
+    const ada = userIdOf(h.db, 'ada@example.com');
+    insertRun(h.db, { id: 'run-ada-001', userId: ada, clientKey: `user:${ada}`, outcome: 'fail', createdAt: 1000, tests: ['pass', 'fail'] });
+    const res = await h.req('/api/labs/demo-lab/attempts/run-ada-001', { cookie });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ runId: 'run-ada-001', code: 'code', outcome: 'fail', passed: 1, total: 2 });
+    expect(body.results.tests).toHaveLength(2);
+    const other = await h.req('/api/labs/demo-lab/attempts/run-ada-001', { cookie: bobCookie });
+    expect(other.status).toBe(404);
+    expect((await other.json()).error.code).toBe('attempt_not_found');
+    expect((await h.req('/api/labs/demo-lab/attempts/run-ada-001')).status).toBe(404);
+    expect((await h.req('/api/labs/demo-lab/attempts/bad%20id', { cookie })).status).toBe(400);
+  });
+
   it('unlocks the solution after one of the caller’s runs passes, and not after someone else’s', async () => {
     const h = setup();
     const cookie = h.signIn('ada@example.com');

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LAB_SLUG_RE, readLabFrontmatter, readLabSolution } from './lab-files.ts';
-import { listAttempts, hasPassingRun, type Caller } from './runs-view.ts';
+import { getAttempt, listAttempts, hasPassingRun, type Caller } from './runs-view.ts';
 
 /** Largest draft kept on the server, in characters (the runs API has its own code limit). */
 export const MAX_DRAFT_CHARS = 64 * 1024;
@@ -66,6 +66,16 @@ const getAttempts = createRoute({
   method: 'get', path: '/{slug}/attempts', summary: "The caller's runs of a lab, newest first",
   request: { params: SlugParams },
   responses: { 200: json(z.object({ attempts: z.array(AttemptSchema) }), 'Attempts'), 404: errorResponse('No such lab') },
+});
+
+const AttemptParams = SlugParams.extend({
+  runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is letters, digits, hyphens and underscores').openapi({ param: { name: 'runId', in: 'path' } }),
+}).strict();
+const AttemptDetailSchema = AttemptSchema.extend({ code: z.string(), results: z.unknown() }).openapi('LabAttemptDetail');
+const getAttemptRoute = createRoute({
+  method: 'get', path: '/{slug}/attempts/{runId}', summary: "One of the caller's runs of a lab, with the code submitted and its results",
+  request: { params: AttemptParams },
+  responses: { 200: json(AttemptDetailSchema, 'The run'), 400: errorResponse('Invalid run id'), 404: errorResponse('No such lab, or no such run of yours') },
 });
 
 function caller(c: Context<AppEnv>): Caller {
@@ -148,6 +158,14 @@ export function labPageRoutes(deps: AppDeps) {
     const { slug } = c.req.valid('param');
     if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
     return c.json({ attempts: listAttempts(db, caller(c), slug) }, 200);
+  });
+
+  app.openapi(getAttemptRoute, (c) => {
+    const { slug, runId } = c.req.valid('param');
+    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    const attempt = getAttempt(db, caller(c), slug, runId);
+    if (!attempt) return apiError(c, 404, 'attempt_not_found', `You have no run "${runId}" of this lab. Pick one from your attempts list.`);
+    return c.json(attempt, 200);
   });
 
   return app;

@@ -38,6 +38,30 @@ export function listAttempts(db: Db, who: Caller, slug: string, limit = 50): Att
   });
 }
 
+/** One past run with the code that was submitted, as the lab page reopens it. */
+export interface AttemptDetail extends Attempt {
+  code: string;
+  /** The stored results document, or null while the run is unfinished (or if it cannot be read). */
+  results: unknown;
+}
+
+/** The caller's run `runId` of this lab, or null when there is none (someone else's runs included). */
+export function getAttempt(db: Db, who: Caller, slug: string, runId: string): AttemptDetail | null {
+  if (!hasRunsTable(db)) return null;
+  const r = db
+    .prepare(`SELECT id, status, outcome, code, results_json, created_at FROM runs WHERE id = ? AND lab_slug = ? AND ${OWNER_SQL}`)
+    .get(runId, slug, ...ownerArgs(who)) as { id: string | number; status: string; outcome: string | null; code: string; results_json: string | null; created_at: number } | undefined;
+  if (!r) return null;
+  const counts = countTests(r.results_json);
+  let results: unknown = null;
+  try {
+    results = r.results_json ? JSON.parse(r.results_json) : null;
+  } catch {
+    results = null;
+  }
+  return { runId: String(r.id), state: r.status, outcome: r.outcome, passed: counts?.passed ?? null, total: counts?.total ?? null, createdAt: r.created_at, code: r.code, results };
+}
+
 /** True when one of the caller's runs of this lab passed every check. */
 export function hasPassingRun(db: Db, who: Caller, slug: string): boolean {
   if (!hasRunsTable(db)) return false;
