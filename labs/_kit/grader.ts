@@ -2,6 +2,9 @@
 // needs and the environment the learner's program gets, seeds input (setup), drives the program
 // and injects faults (scenario), then runs ordered checks that look only at what the broker saw.
 import type { Rng } from './rng.ts';
+import type { WireEvent } from './wire.ts';
+
+export type { WireEvent } from './wire.ts';
 
 /** One piece of broker-side evidence behind a check's verdict. */
 export interface Evidence {
@@ -39,6 +42,36 @@ export interface ObservedRecord {
   inTransaction: boolean;
 }
 
+/** How a record stands with respect to transactions, from the log's own control markers. */
+export type TxnState = 'none' | 'committed' | 'aborted' | 'open';
+
+/** A record read straight from the log, with its batch's metadata. */
+export interface LogRecord extends ObservedRecord {
+  txn: TxnState;
+  producerEpoch: number;
+  baseSequence: number;
+  codec: string;
+  /** Offset of the first record of its batch (records of one batch share it). */
+  batchOffset: string;
+}
+
+/** One partition of a topic as the log holds it: every data record and every control marker. */
+export interface PartitionLog {
+  partition: number;
+  logStartOffset: number;
+  highWatermark: number;
+  records: LogRecord[];
+  /** Transaction markers: offset, producer and whether it committed or aborted. */
+  markers: { offset: number; producerId: string; type: 'commit' | 'abort' | 'other' }[];
+}
+
+/** A whole topic read back without any consumer group; `problems` lists what could not be read (limits). */
+export interface TopicLog {
+  topic: string;
+  partitions: PartitionLog[];
+  problems: string[];
+}
+
 /** A group's committed offset for one partition; offset is -1 when nothing was committed. */
 export interface CommittedOffset {
   topic: string;
@@ -61,7 +94,7 @@ export interface OffsetCommitRecord {
 
 /** An injected fault, as it ends up in the results' fault schedule. */
 export interface FaultRecord {
-  kind: 'program-kill' | 'program-restart' | 'program-start' | 'program-stop' | 'broker-restart' | 'produce-response-lost' | string;
+  kind: 'program-kill' | 'program-restart' | 'program-start' | 'program-stop' | 'program-pause' | 'program-resume' | 'broker-restart' | 'produce-response-lost' | 'response-lost' | string;
   /** Milliseconds since the scenario started. */
   atMs: number;
   detail: string;
@@ -83,8 +116,20 @@ export interface ProgramExit {
 
 /** Controls for the learner's program: one or several sandboxed instances sharing the lab's env. */
 export interface ProgramControl {
-  /** Starts `instances` new instances (default 1). Returns their instance numbers. */
-  start(opts?: { instances?: number }): Promise<number[]>;
+  /**
+   * Starts `instances` new instances (default 1). Returns their instance numbers. Each instance gets
+   * TRANSACTIONAL_ID suffixed with its number, or `transactionalIdOf`'s (a replacement for it: the
+   * zombie test). With `stdin`, the grader feeds the instance's standard input (write / endInput).
+   */
+  start(opts?: { instances?: number; transactionalIdOf?: number; stdin?: boolean }): Promise<number[]>;
+  /** SIGSTOPs an instance (a frozen process: its connections stay open); recorded as a fault. */
+  pause(instance: number): Promise<void>;
+  /** SIGCONTs a paused instance; recorded as a fault. */
+  resume(instance: number): Promise<void>;
+  /** Writes to an instance's standard input; false when it has ended. */
+  write(instance: number, text: string): boolean;
+  /** Closes an instance's standard input. */
+  endInput(instance: number): void;
   /** SIGKILLs an instance (default: all running) without warning, like a crashed host. */
   kill(instance?: number): Promise<void>;
   /** Waits up to `graceMs` for instances to exit on their own, then kills what is left. */
@@ -108,7 +153,7 @@ export interface ReadOptions {
 export interface GraderContext {
   /** The run's broker, `127.0.0.1:<port>`. */
   bootstrap: string;
-  /** The run's seed; also passed to the program as RUN_SEED. */
+  /** The run's seed. Grader-only: the program never sees it, so it cannot predict the input. */
   seed: number;
   /** Deterministic randomness derived from the seed. */
   rng: Rng;
@@ -121,18 +166,23 @@ export interface GraderContext {
   };
   faults: {
     /**
-     * On every running instance: the broker writes one Produce request (the instance's Nth with
-     * `atRequest`, counting retries, else its next), but the response is lost and the connection
-     * breaks, so the client must reconnect and resend. Recorded in the fault schedule when it
-     * happens. Resolves with how many instances lost a response (the others ended, or sent no
-     * such request within `timeoutMs`).
+     * Arms a fault on what the relay observes. It fires on the first response matching `when`
+     * (before the program hears back): `lose-response` drops it and breaks the connection (the
+     * broker did the work), `kill` SIGKILLs the instance first, `pause` SIGSTOPs it first and then
+     * delivers. Recorded in the fault schedule when it fires. Resolves with the event it fired on,
+     * or null when nothing matched within `timeoutMs` (then the fault never hit in-flight work,
+     * and the check it exists for must fail).
      */
-    loseProduceResponse(opts?: { atRequest?: number; timeoutMs?: number }): Promise<number>;
+    arm(opts: { kind: 'lose-response' | 'kill' | 'pause'; describe: string; when: (event: WireEvent, events: readonly WireEvent[]) => boolean; instances?: number[]; timeoutMs: number }): Promise<WireEvent | null>;
   };
+  /** The wire log of every instance so far (see wire.ts); `overflowed` when it hit its size cap. */
+  wire: { events(): readonly WireEvent[]; overflowed(): boolean };
   /** Produces records (plain, or inside one transaction that is committed or aborted). */
   produce(topic: string, records: { key: string | null; value: string; headers?: Record<string, string>; partition?: number }[], opts?: { transaction?: 'commit' | 'abort' }): Promise<void>;
   /** Every record currently in the topic, per partition in offset order. */
   readTopic(topic: string, opts?: ReadOptions): Promise<ObservedRecord[]>;
+  /** The topic's whole log without a consumer group: data records with their transaction state, markers, log start and end. */
+  readLog(topic: string): Promise<TopicLog>;
   /** High watermark per partition (a cheap progress probe). */
   endOffsets(topic: string): Promise<Map<number, number>>;
   /** The group's committed offsets for the topic (-1 where nothing was committed). */
@@ -168,8 +218,12 @@ export interface TopicSpec {
 /** A complete grader definition. */
 export interface Grader {
   topics: TopicSpec[];
-  /** Environment for the program besides KAFKA_BROKERS and RUN_SEED (which the runner adds). */
+  /** Environment for the program besides KAFKA_BROKERS (which the runner adds). */
   env: Record<string, string>;
+  /** Consumer groups the program may use (the relay refuses every other group). Default: none. */
+  groups?: string[];
+  /** APIs from the relay's deny list this lab needs (e.g. "CreateTopics"). Default: none. */
+  allowApis?: string[];
   /** Seeds input before the program starts. */
   setup?(ctx: GraderContext): Promise<void>;
   /** Starts the program, injects faults and waits for it to finish its work. */

@@ -1,5 +1,6 @@
 // Deterministic randomness for graders: the same seed always yields the same input data, so a
-// failing run can be reproduced exactly by re-running with its RUN_SEED.
+// failing run can be reproduced exactly by grading again with the same seed. The seed never reaches
+// the program: ids and amounts drawn from it are unpredictable to learner code.
 
 /** A seeded pseudo-random generator (mulberry32) with small helpers. */
 export interface Rng {
@@ -60,4 +61,25 @@ export function paymentEvents(rng: Rng, count: number, accounts: number, prefix 
     out.push({ id: `${prefix}-${String(i + 1).padStart(4, '0')}`, account, seq, amountCents: rng.int(100, 99_999) });
   }
   return out;
+}
+
+/** `n` random lowercase hex digits: ids the program cannot predict (the seed stays with the grader). */
+export function hex(rng: Rng, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += '0123456789abcdef'[rng.int(0, 15)];
+  return s;
+}
+
+/** Distinct random account ids like `acct-3f9a`. */
+export function accountIds(rng: Rng, count: number): string[] {
+  const out = new Set<string>();
+  while (out.size < count) out.add(`acct-${hex(rng, 4)}`);
+  return [...out];
+}
+
+/** Distinct random ids with a prefix, like `pay-7c01e9a2b4`. */
+export function uniqueIds(rng: Rng, count: number, prefix: string): string[] {
+  const out = new Set<string>();
+  while (out.size < count) out.add(`${prefix}-${hex(rng, 10)}`);
+  return [...out];
 }

@@ -3,11 +3,12 @@
 // instance's relay), Kafka read/produce helpers, waits with timeouts, and the fault schedule and
 // notes that end up in the results.
 import type { Admin, Kafka } from 'kafkajs';
-import type { FaultRecord, GraderContext, ProgramControl, ProgramExit } from '../../labs/_kit/grader.ts';
-import { committedOffsets, endOffsets, offsetCommitLog, produceRecords, readTopicRaw } from '../../labs/_kit/kafka.ts';
+import type { FaultRecord, GraderContext, ProgramControl, ProgramExit, TopicLog, WireEvent } from '../../labs/_kit/grader.ts';
+import { committedOffsets, endOffsets, offsetCommitLog, produceRecords } from '../../labs/_kit/kafka.ts';
 import { createRng } from '../../labs/_kit/rng.ts';
 import type { Broker } from '../kafka/types.ts';
-import type { ExitInfo, ProgramSpec, SandboxedProgram } from '../sandbox/index.ts';
+import { createWireLog, type ExitInfo, type ProgramSpec, type SandboxedProgram } from '../sandbox/index.ts';
+import { visibleRecords } from './log-reader.ts';
 import { tailLines } from './output.ts';
 
 /** Starts one sandboxed instance (startSandboxedProgram in production; injectable for tests). */
@@ -27,6 +28,12 @@ export interface ContextOptions {
   label: string;
   onOutput(instance: number, stream: 'stdout' | 'stderr', text: string): void;
   onFault(fault: FaultRecord): void;
+  /** Reads a topic's whole log (log-reader.ts). */
+  readLog(topic: string): Promise<TopicLog>;
+  /** Consumer groups and extra APIs the program may use (the relay refuses the rest). */
+  policy: { groups: string[]; allowApis: string[] };
+  /** Topic id (hex) → name for the run's topics. */
+  topicIds: Map<string, string>;
 }
 
 interface Instance {
@@ -34,6 +41,8 @@ interface Instance {
   program: SandboxedProgram;
   byGrader: boolean;
   done: boolean;
+  /** Whose TRANSACTIONAL_ID this instance uses. */
+  txnOf: number;
   exit?: Promise<ExitInfo>;
 }
 
@@ -47,6 +56,8 @@ export interface RunContext {
   shutdownPrograms(): Promise<void>;
   /** Full captured output per instance (for stderr tails). */
   output: Map<number, string>;
+  /** The run's wire log. */
+  wire: ReturnType<typeof createWireLog>;
 }
 
 /** Creates the grading context for one run. */
@@ -58,7 +69,10 @@ export function createRunContext(o: ContextOptions): RunContext {
   const instances = new Map<number, Instance>();
   const output = new Map<number, string>();
   let nextId = 1;
-  const env: Record<string, string> = { ...o.env, KAFKA_BROKERS: o.broker.bootstrap, RUN_SEED: String(o.seed), KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  // No seed for the program: the input it must process comes from the grader, never from RUN_SEED.
+  const env: Record<string, string> = { ...o.env, KAFKA_BROKERS: o.broker.bootstrap, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  const wire = createWireLog(o.policy, started);
+  for (const [id, name] of o.topicIds) wire.topicIds.set(id, name);
 
   const recordFault = (kind: string, detail: string): FaultRecord => {
     const f: FaultRecord = { kind, atMs: Date.now() - started, detail };
@@ -68,13 +82,25 @@ export function createRunContext(o: ContextOptions): RunContext {
   };
 
   // Reads made while no program runs are reused by later checks; a new instance invalidates them.
-  const cache = new Map<string, Awaited<ReturnType<typeof readTopicRaw>>>();
+  const cache = new Map<string, TopicLog>();
 
-  async function launchInstance(id: number): Promise<void> {
+  async function launchInstance(id: number, txnOf = id, stdin = false): Promise<void> {
     cache.clear();
     const instanceEnv: Record<string, string> = { ...env, INSTANCE_ID: String(id) };
-    if (env.TRANSACTIONAL_ID) instanceEnv.TRANSACTIONAL_ID = `${env.TRANSACTIONAL_ID}-${id}`;
+    if (env.TRANSACTIONAL_ID) instanceEnv.TRANSACTIONAL_ID = `${env.TRANSACTIONAL_ID}-${txnOf}`;
+    const tap = wire.tapFor(id, {
+      kill: async () => {
+        const inst = instances.get(id);
+        if (inst && !inst.done) await killInstances([inst], false);
+      },
+      pause: async () => {
+        const inst = instances.get(id);
+        if (inst && !inst.done) await inst.program.pause();
+      },
+    });
     const program = await o.launch({
+      tap,
+      stdin,
       js: o.js,
       env: instanceEnv,
       broker: { host: '127.0.0.1', port: o.broker.port },
@@ -85,7 +111,7 @@ export function createRunContext(o: ContextOptions): RunContext {
         o.onOutput(id, stream, text);
       },
     });
-    const inst: Instance = { id, program, byGrader: false, done: false };
+    const inst: Instance = { id, program, byGrader: false, done: false, txnOf };
     inst.exit = program.exited.then((info) => {
       inst.done = true;
       exits.push({
@@ -119,7 +145,7 @@ export function createRunContext(o: ContextOptions): RunContext {
       const ids: number[] = [];
       for (let n = 0; n < (opts.instances ?? 1); n++) {
         const id = nextId++;
-        await launchInstance(id);
+        await launchInstance(id, opts.transactionalIdOf ?? id, opts.stdin ?? false);
         ids.push(id);
       }
       if (faults.length > 0 || ids[0] > 1) recordFault('program-start', `started instance(s) ${ids.join(', ')}`);
@@ -141,9 +167,26 @@ export function createRunContext(o: ContextOptions): RunContext {
         recordFault('program-restart', `SIGKILL instance ${i.id}, then start it again with the same environment`);
         await i.program.kill();
         await i.exit;
-        await launchInstance(i.id);
+        await launchInstance(i.id, i.txnOf);
       }
     },
+    async pause(instance) {
+      const i = instances.get(instance);
+      if (!i || i.done) return;
+      recordFault('program-pause', `SIGSTOP instance ${instance}: frozen, its connections stay open`);
+      await i.program.pause();
+    },
+    async resume(instance) {
+      const i = instances.get(instance);
+      if (!i || i.done) return;
+      recordFault('program-resume', `SIGCONT instance ${instance}`);
+      await i.program.resume();
+    },
+    write: (instance, text) => {
+      const i = instances.get(instance);
+      return i !== undefined && !i.done && i.program.write(text);
+    },
+    endInput: (instance) => instances.get(instance)?.program.endInput(),
     async waitForExit(timeoutMs) {
       const all = Promise.all(live().map((i) => i.exit)).then(() => true);
       return Promise.race([all, sleep(timeoutMs).then(() => false)]);
@@ -167,34 +210,36 @@ export function createRunContext(o: ContextOptions): RunContext {
       },
     },
     faults: {
-      async loseProduceResponse(opts = {}) {
-        const losses = await Promise.all(
-          live().map(async (i) => {
-            const lost = await i.program.loseProduceResponse(opts);
-            if (lost) {
-              const topics = lost.topics.length > 0 ? `, topic ${lost.topics.join(', ')}` : '';
-              recordFault('produce-response-lost', `instance ${i.id}: the broker wrote Produce request ${lost.request} (correlation id ${lost.correlationId}${topics}) but its response was dropped and the connection closed`);
-            }
-            return lost;
-          }),
-        );
-        return losses.filter((l) => l !== null).length;
+      async arm(opts) {
+        const hit = await wire.arm({ kind: opts.kind, when: (e, log) => opts.when(e, log.events), instances: opts.instances, timeoutMs: opts.timeoutMs });
+        if (!hit) {
+          notes.push(`A fault was armed but never fired within ${opts.timeoutMs} ms: ${opts.describe}.`);
+          return null;
+        }
+        const kind = opts.kind === 'lose-response' ? 'response-lost' : opts.kind === 'kill' ? 'program-kill' : 'program-pause';
+        const inst = instances.get(hit.event.instance);
+        if (inst && opts.kind !== 'lose-response') inst.byGrader = true;
+        recordFault(kind, `instance ${hit.event.instance}: ${opts.describe} (${describeWire(hit.event)})`);
+        return hit.event;
       },
     },
+    wire: { events: () => wire.events, overflowed: () => wire.overflowed },
     produce: async (topic, records, opts) => {
       cache.delete(`${topic}|read_committed`);
       cache.delete(`${topic}|read_uncommitted`);
       await produceRecords(o.kafka, topic, records, opts);
     },
-    async readTopic(topic, opts = {}) {
+    async readLog(topic) {
       // Once no program runs, topics cannot change: reuse reads across checks.
-      const key = `${topic}|${opts.isolation ?? 'read_committed'}`;
       const frozen = live().length === 0;
-      const hit = frozen ? cache.get(key) : undefined;
-      const res = hit ?? (await readTopicRaw(o.kafka, o.admin, topic, { isolation: opts.isolation ?? 'read_committed' }));
-      if (frozen) cache.set(key, res);
-      if (!res.complete && !hit) notes.push(`Reading ${topic} (${opts.isolation ?? 'read_committed'}) stopped before the end of the log: a transaction was still open.`);
-      return res.records;
+      const hit = frozen ? cache.get(topic) : undefined;
+      const log = hit ?? (await o.readLog(topic));
+      if (frozen) cache.set(topic, log);
+      if (!hit) for (const p of log.problems) if (!notes.includes(p)) notes.push(p);
+      return log;
+    },
+    async readTopic(topic, opts = {}) {
+      return visibleRecords(await ctx.readLog(topic), opts.isolation ?? 'read_committed');
     },
     endOffsets: (topic) => endOffsets(o.admin, topic),
     committedOffsets: (groupId, topic) => committedOffsets(o.admin, groupId, topic),
@@ -222,8 +267,33 @@ export function createRunContext(o: ContextOptions): RunContext {
     notes,
     exits,
     output,
-    shutdownPrograms: () => killInstances(live(), false),
+    wire,
+    shutdownPrograms: async () => {
+      wire.disarmAll();
+      // A paused instance must be able to die.
+      for (const i of live()) await i.program.resume().catch(() => {});
+      await killInstances(live(), false);
+    },
   };
+}
+
+/** A short description of the wire event a fault fired on. */
+export function describeWire(e: WireEvent): string {
+  switch (e.type) {
+    case 'produce': {
+      const n = e.partitions.reduce((a, p) => a + p.records.length, 0);
+      const where = [...new Set(e.partitions.map((p) => `${p.topic} partition ${p.partition}`))].join(', ');
+      return `Produce of ${n} record(s) to ${where}${e.transactionalId ? ` in a transaction of ${e.transactionalId}` : ''}`;
+    }
+    case 'offset-commit':
+      return `OffsetCommit for group ${e.groupId}: ${e.offsets.map((o) => `partition ${o.partition} → ${o.offset}`).join(', ')}`;
+    case 'txn-offset-commit':
+      return `TxnOffsetCommit for group ${e.groupId}: ${e.offsets.map((o) => `partition ${o.partition} → ${o.offset}`).join(', ')}`;
+    case 'end-txn':
+      return `EndTxn (${e.committed ? 'commit' : 'abort'}) of ${e.transactionalId}`;
+    default:
+      return e.type;
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -7,6 +7,7 @@ import { createTopics, graderKafka } from '../../labs/_kit/kafka.ts';
 import type { LabInfo } from '../../labs/_kit/load.ts';
 import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
 import { createRunContext, type LaunchProgram, type RunContext } from './context.ts';
+import { openLogReader, type LogReader } from './log-reader.ts';
 import { capTail } from './output.ts';
 import { RESULTS_VERSION, type ResultKind, type RunEvent, type RunResults, type TestResult } from './types.ts';
 
@@ -45,6 +46,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
   let lease: BrokerLease | undefined;
   let run: RunContext | undefined;
   let admin: ReturnType<ReturnType<typeof graderKafka>['admin']> | undefined;
+  let reader: LogReader | undefined;
   const finish = (r: Omit<RunResults, 'version' | 'lab' | 'seed' | 'timings'>): RunResults => {
     timings.totalMs = Date.now() - t0 + timings.queuedMs;
     return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, seed: spec.seed, timings };
@@ -59,9 +61,12 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     }
     const kafka = graderKafka(lease.broker.bootstrap);
     admin = kafka.admin();
+    let topicIds = new Map<string, string>();
     try {
       await admin.connect();
       await createTopics(admin, spec.grader.topics);
+      reader = await openLogReader('127.0.0.1', lease.broker.port);
+      topicIds = await reader.topicIds(spec.grader.topics.map((t) => t.name));
     } catch (err) {
       throw new InfraError(`The run's broker did not accept the lab's topics: ${(err as Error).message}`);
     }
@@ -79,6 +84,9 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
       label: `run ${spec.runId}`,
       onOutput: (instance, stream, text) => emit({ type: 'output', instance, stream, text, at: Date.now() }),
       onFault: (fault) => emit({ type: 'fault', fault, at: Date.now() }),
+      readLog: (topic) => reader!.read(topic),
+      policy: { groups: spec.grader.groups ?? [], allowApis: spec.grader.allowApis ?? [] },
+      topicIds,
     });
     const ctx = run.ctx;
 
@@ -141,6 +149,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     });
   } finally {
     if (run) await run.shutdownPrograms().catch(() => {});
+    reader?.close();
     await admin?.disconnect().catch(() => {});
     await lease?.release().catch((err: Error) => console.error(`[grading] releasing the broker of run ${spec.runId} failed: ${err.message}`));
   }

@@ -12,8 +12,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { constants as osConstants } from 'node:os';
 import { buildSandboxArgv, launcherCommand, withOptionsOnFd } from './command.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { killAllOfUid } from './procs.ts';
-import { startBrokerRelay, type BrokerRelay, type LostProduceResponse, type ProduceLossOptions } from './relay.ts';
+import { killAllOfUid, pidsOfUid } from './procs.ts';
+import { startBrokerRelay, type BrokerRelay, type WireTap } from './relay.ts';
+import { defaultTap } from './wire-log.ts';
 import { acquireSlot, createRunDir, hostsPath, launcherPath, removeRunDir, type Slot } from './slots.ts';
 
 const execFileAsync = promisify(execFile);
@@ -31,6 +32,10 @@ export interface ProgramSpec {
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** A name for logs and errors, e.g. "run 42 instance 2". */
   label?: string;
+  /** Observes (and may refuse or fault) the program's Kafka traffic; default: refuse admin mutations, log nothing. */
+  tap?: WireTap;
+  /** Give the program a standard input the supervisor writes to (default: /dev/null). */
+  stdin?: boolean;
 }
 
 /** How a program ended. `reason` is inferred from the exit status; it is not a verdict. */
@@ -57,12 +62,13 @@ export interface SandboxedProgram {
   kill(): Promise<void>;
   /** Resolves (never rejects) after the program ended and its processes, relay and files are gone. */
   exited: Promise<ExitInfo>;
-  /**
-   * Fault: the broker handles one Produce request of this instance but the response is lost and the
-   * connection breaks (see BrokerRelay.loseProduceResponse). Resolves when that happened, or null
-   * when the program ended first.
-   */
-  loseProduceResponse(opts?: ProduceLossOptions): Promise<LostProduceResponse | null>;
+  /** SIGSTOPs every process of the program (a frozen host); resume() lets it go on. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Writes to the program's standard input (when started with `stdin`); false once it is closed. */
+  write(text: string): boolean;
+  /** Closes the program's standard input (end of input). */
+  endInput(): void;
 }
 
 /** The sandbox itself could not start (an infrastructure problem, never the learner's fault). */
@@ -104,6 +110,16 @@ function validate(spec: ProgramSpec): void {
   }
 }
 
+function signalAll(uid: number, signal: NodeJS.Signals): void {
+  for (const pid of pidsOfUid(uid)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 function signalName(n: number): string {
   const entry = Object.entries(osConstants.signals).find(([, num]) => num === n);
   return entry ? entry[0] : `SIG${n}`;
@@ -142,7 +158,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     writeFileSync(bundle, spec.js, { mode: 0o640 });
     chownSync(bundle, 0, slot.gid);
     const mounted = await mountTmpfs(run.tmpDir, slot, limits);
-    relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections);
+    relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections, spec.tap ?? defaultTap());
     const full = buildSandboxArgv({
       uid: slot.uid,
       gid: slot.gid,
@@ -156,7 +172,8 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
     });
     const { argv, payload } = withOptionsOnFd(full, 4);
     // fd 3: the launcher's "ready" line; fd 4: bwrap's options.
-    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    child.stdin?.on('error', () => {});
     const optionsPipe = child.stdio[4] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
     optionsPipe.on('error', () => {});
     optionsPipe.end(payload);
@@ -276,11 +293,16 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       await exited;
     },
     exited,
-    loseProduceResponse: async (opts) => {
-      const lost = ended || !relay ? null : await relay.loseProduceResponse(opts);
-      // The relay closes as the program ends: report that only once the end is settled.
-      if (!lost && ended) await exited;
-      return lost;
+    pause: async () => signalAll(slot.uid, 'SIGSTOP'),
+    resume: async () => signalAll(slot.uid, 'SIGCONT'),
+    write: (text) => {
+      const stdin = child.stdin;
+      if (!stdin || stdin.destroyed || stdin.writableEnded || ended) return false;
+      stdin.write(text);
+      return true;
+    },
+    endInput: () => {
+      if (child.stdin && !child.stdin.writableEnded) child.stdin.end();
     },
   };
 }

@@ -1,47 +1,20 @@
-// Keyed producer lab, reference solution: every event keyed by account, idempotent producer
+// Keyed producer lab, reference solution: every event keyed by its account, an idempotent producer
 // (acks=all), one send at a time so an account's events cannot overtake each other.
+import { createInterface } from 'node:readline';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 
-interface AccountEvent {
-  id: string;
-  account: string;
-  seq: number;
-  amountCents: number;
-}
-
-/** The upstream event source: yields MESSAGE_COUNT events, SEND_INTERVAL_MS apart. Do not change it. */
-async function* eventSource(seed: number, count: number, accounts: number, intervalMs: number): AsyncGenerator<AccountEvent> {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const ids = Array.from({ length: accounts }, (_, i) => `acct-${String(i + 1).padStart(2, '0')}`);
-  const seqs = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const account = ids[int(0, ids.length - 1)];
-    const seq = (seqs.get(account) ?? 0) + 1;
-    seqs.set(account, seq);
-    yield { id: `pay-${String(i + 1).padStart(4, '0')}`, account, seq, amountCents: int(100, 99_999) };
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`Missing environment variable ${name}`);
+  return v;
 }
 
 async function main() {
-  const env = (name: string) => {
-    const v = process.env[name];
-    if (!v) throw new Error(`Missing environment variable ${name}`);
-    return v;
-  };
   const kafka = new Kafka({
     clientId: 'keyed-producer',
     brokers: env('KAFKA_BROKERS').split(','),
     logLevel: logLevel.WARN,
-    // The connection breaks mid-run: fail fast on a dead connection and retry soon.
+    // The connection breaks mid-run: notice a dead connection fast and retry soon.
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },
@@ -54,9 +27,11 @@ async function main() {
   await producer.connect();
 
   const topic = env('OUTPUT_TOPIC');
-  const source = eventSource(Number(env('RUN_SEED')), Number(env('MESSAGE_COUNT')), Number(env('ACCOUNT_COUNT')), Number(env('SEND_INTERVAL_MS')));
-  for await (const event of source) {
-    await producer.send({ topic, acks: -1, messages: [{ key: event.account, value: JSON.stringify(event) }] });
+  // One JSON event per line on standard input; the end of input means the source is done.
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const event = JSON.parse(line) as { account: string };
+    await producer.send({ topic, acks: -1, messages: [{ key: event.account, value: line }] });
   }
   console.log('published every event');
   await producer.disconnect();
