@@ -119,8 +119,8 @@ export function checkTransactionalIds(events: readonly WireEvent[], expected: Re
   const bad: Evidence[] = [];
   for (const [instance, txnId] of expected) {
     const inits = ofType(events, 'init-producer-id').filter((e) => e.instance === instance);
-    const wrong = inits.filter((e) => e.transactionalId !== txnId);
-    if (inits.length === 0 || inits.every((e) => e.transactionalId === null)) bad.push({ expected: `InitProducerId with transactional id ${txnId}`, actual: inits.length ? 'a producer without a transactional id' : 'no InitProducerId', note: `instance ${instance}` });
+    const wrong = inits.filter((e) => e.transactionalId !== null && e.transactionalId !== txnId);
+    if (!inits.some((e) => e.transactionalId === txnId) && wrong.length === 0) bad.push({ expected: `InitProducerId with transactional id ${txnId}`, actual: inits.length ? 'a producer without a transactional id' : 'no InitProducerId', note: `instance ${instance}` });
     else if (wrong.length) bad.push({ expected: txnId, actual: wrong[0].transactionalId, note: `instance ${instance} used another transactional id, so a replacement cannot fence it` });
   }
   return bad.length ? fail('The producer did not use TRANSACTIONAL_ID, so a restarted or duplicate instance cannot fence the old one.', bad) : pass('Every instance used its TRANSACTIONAL_ID.');

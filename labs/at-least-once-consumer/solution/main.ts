@@ -7,7 +7,6 @@ const env = (name: string) => {
   if (!v) throw new Error(`Missing environment variable ${name}`);
   return v;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   const kafka = new Kafka({
@@ -30,14 +29,14 @@ async function main() {
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      const payment = JSON.parse(message.value!.toString()) as { id: string; account: string; amountCents: number; workMs: number };
-      await sleep(payment.workMs);
-      // kafkajs heartbeats only between messages: after slow work, prove we are alive.
-      await heartbeat();
+      const payment = JSON.parse(message.value!.toString()) as { id: string; account: string; amountCents: number };
+      // The work: the fee is 2.9 % of the amount, rounded down, plus 30 cents.
+      const feeCents = Math.floor((payment.amountCents * 29) / 1000) + 30;
       await producer.send({
         topic: output,
-        messages: [{ key: message.key, value: JSON.stringify({ id: payment.id, account: payment.account, amountCents: payment.amountCents, status: 'processed' }) }],
+        messages: [{ key: message.key, value: JSON.stringify({ id: payment.id, account: payment.account, amountCents: payment.amountCents, feeCents }) }],
       });
+      await heartbeat();
       // Only now is the record done: commit the position after it.
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     },
