@@ -1,10 +1,12 @@
 // Lab proofs, for every lab folder found under labs/: the frontmatter validates, every check's task
 // id exists in lab.mdx, the reference solution passes, the starter fails, and every wrong variant in
-// fixtures/ fails with a message that names broker evidence (topic, partition, offset or key).
+// fixtures/ fails on the tasks its fixture.json targets, with evidence that names a topic, partition,
+// offset or key, and every alternative correct solution there passes.
 // Runs the real pipeline: a real broker from the Kafka runtime and the real sandbox.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { labFixtures, judgeFixture } from './_kit/fixtures.ts';
 import { loadGrader, loadLabs, splitFrontmatter } from './_kit/load.ts';
 import { labSchema } from './_kit/schema.ts';
 import { loadConfig } from '../server/config.ts';
@@ -60,16 +62,21 @@ for (const lab of labs) {
       expect(r.tests.some((t) => t.status === 'fail' && (t.message ?? '').length > 20)).toBe(true);
     });
 
-    const fixturesDir = join(lab.dir, 'fixtures');
-    const variants = existsSync(fixturesDir) ? readdirSync(fixturesDir).filter((v) => existsSync(join(fixturesDir, v, 'main.ts'))) : [];
-    it('has at least one wrong variant', () => expect(variants.length).toBeGreaterThan(0));
-    for (const variant of variants) {
-      it(`fails the wrong variant "${variant}" naming the evidence`, async () => {
-        const r = await grade(lab.slug, join(fixturesDir, variant, 'main.ts'));
-        expect(r.status, summary(r)).toBe('fail');
-        const failed = r.tests.filter((t) => t.status === 'fail');
-        expect(failed.length).toBeGreaterThan(0);
-        expect(failed.some((t) => /topic \S+|partition \d+|offset \d+|key "/.test(t.message ?? '') && t.evidence.length > 0), summary(r)).toBe(true);
+    const fixtures = labFixtures(lab);
+    const wrong = fixtures.filter((f) => f.meta.verdict === 'fail');
+    const correct = fixtures.filter((f) => f.meta.verdict === 'pass');
+    it('carries known-wrong programs and another correct solution, each aimed at tasks the lab has', () => {
+      expect(wrong.length, 'known-wrong fixtures').toBeGreaterThanOrEqual(2);
+      expect(correct.length, 'alternative correct solutions').toBeGreaterThanOrEqual(1);
+      const taskIds = new Set(lab.frontmatter.tasks.map((t) => t.id));
+      for (const f of wrong) for (const t of f.meta.targets ?? []) expect(taskIds, `${f.name} targets ${t}`).toContain(t);
+    });
+    for (const f of fixtures) {
+      const title = f.meta.verdict === 'pass' ? `passes the other correct solution "${f.name}"` : `fails the wrong program "${f.name}" on ${f.meta.targets?.join(', ')}, naming the evidence`;
+      it(title, async () => {
+        // Alternatives run on another seed than the reference solution, so one lucky input cannot carry both.
+        const r = await grade(lab.slug, f.file, f.meta.verdict === 'pass' ? 12 : 11);
+        expect(judgeFixture(f.meta, r), summary(r)).toBeNull();
       });
     }
   });

@@ -213,6 +213,6 @@ export function allOf(...outcomes: CheckOutcome[]): CheckOutcome {
 }
 
 /** A fault that was supposed to fire on in-flight work: the check fails when it never did. */
-export function checkFaultHit(hit: unknown, what: string, why: string): CheckOutcome {
-  return hit ? pass(`${what} happened while work was in flight.`) : fail(`${what} never happened, because ${why}. This check needs that fault to hit work in flight, so it cannot pass.`, [{ note: `${what}: not fired` }]);
+export function checkFaultHit(hit: unknown, what: string, why: string, topic?: string): CheckOutcome {
+  return hit ? pass(`${what} happened while work was in flight.`) : fail(`${what} never happened, because ${why}. This check needs that fault to hit work in flight, so it cannot pass.`, [{ ...(topic ? { topic } : {}), note: `${what}: not fired` }]);
 }

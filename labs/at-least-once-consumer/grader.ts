@@ -114,7 +114,7 @@ export default defineGrader({
         return wireComplete(events, ctx.wire.overflowed()) ?? allOf(
           checkCommitsFollowResults(events, { group: GROUP, inputTopic: INPUT, outputTopic: OUTPUT, input }),
           checkMemberCommits(events, GROUP),
-          checkFaultHit(ctx.shared.killMidBatch, 'The kill in the middle of a batch', `the program never had ${KILL_AT_RESULT} results acknowledged`),
+          checkFaultHit(ctx.shared.killMidBatch, 'The kill in the middle of a batch', `the program never had ${KILL_AT_RESULT} results acknowledged`, OUTPUT),
         );
       },
     },
@@ -124,7 +124,7 @@ export default defineGrader({
       run: async (ctx) => allOf(
         checkCommitsAt(await ctx.committedOffsets(GROUP, INPUT), await ctx.endOffsets(INPUT), INPUT),
         checkGroupMember(ctx.wire.events(), GROUP, INPUT, PARTITIONS),
-        checkFaultHit(ctx.shared.killAfterCommit, 'The kill right after a commit', 'the restarted program never committed an offset within 15 s'),
+        checkFaultHit(ctx.shared.killAfterCommit, 'The kill right after a commit', 'the restarted program never committed an offset within 15 s', INPUT),
       ),
     },
   ],

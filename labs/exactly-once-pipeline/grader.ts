@@ -155,8 +155,8 @@ export default defineGrader({
           checkMatchesTruth(expected(ctx), out, { what: 'orders' }),
           checkLogIntact(out),
           checkLogIntact(await ctx.readLog(INPUT)),
-          checkFaultHit(ctx.shared.kill, 'The kill with output in flight', `the program never had ${KILL_AFTER_OUTPUT} output records acknowledged within 15 s`),
-          checkFaultHit(ctx.shared.pause, 'The zombie (an instance frozen inside an open transaction)', 'the restarted program wrote no transactional output within 20 s'),
+          checkFaultHit(ctx.shared.kill, 'The kill with output in flight', `the program never had ${KILL_AFTER_OUTPUT} output records acknowledged within 15 s`, OUTPUT),
+          checkFaultHit(ctx.shared.pause, 'The zombie (an instance frozen inside an open transaction)', 'the restarted program wrote no transactional output within 20 s', OUTPUT),
           ctx.shared.pause && !ctx.shared.takeover
             ? fail('The second replacement never committed a transaction within 30 s of starting, so it did not take over from the frozen instance. Use a short session timeout (a few seconds) so the group drops a frozen member quickly.', [{ note: 'no committed EndTxn from the replacement' }])
             : pass('The replacement took over from the zombie.'),

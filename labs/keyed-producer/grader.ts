@@ -88,8 +88,8 @@ export default defineGrader({
           checkMatchesTruth(expected(ctx), l, { what: 'events' }),
           checkOnlyCommitted(l),
           checkLogIntact(l),
-          checkFaultHit(losses[0], 'The first lost response', 'the program sent no Produce request with records within 10 s of the fault being armed a third of the way in'),
-          checkFaultHit(losses[1], 'The second lost response', 'the program sent no further Produce request with records after two thirds of the events (publish each event as it arrives, not all at the end)'),
+          checkFaultHit(losses[0], 'The first lost response', 'the program sent no Produce request with records within 10 s of the fault being armed a third of the way in', TOPIC),
+          checkFaultHit(losses[1], 'The second lost response', 'the program sent no further Produce request with records after two thirds of the events (publish each event as it arrives, not all at the end)', TOPIC),
         );
       },
     },

@@ -1,0 +1,66 @@
+// `npm run grade:audit [-- --lab <slug>] [--only <fixture>] [--seeds N]`: grades every lab's
+// reference solution and every fixture (known-wrong programs and alternative correct solutions)
+// through the real pipeline, on N seeds each, and prints per lab how many wrong programs were
+// caught on their target tasks and how many correct ones passed. Exit code 1 when any verdict is
+// not what fixture.json says.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { judgeFixture, labFixtures, type FixtureMeta } from '../labs/_kit/fixtures.ts';
+import { loadGrader, loadLabs } from '../labs/_kit/load.ts';
+import { loadConfig } from '../server/config.ts';
+import { gradeSubmission } from '../server/grading/pipeline.ts';
+import { createKafkaRuntime } from '../server/kafka/runtime.ts';
+import { bundleLearnerCode, startSandboxedProgram } from '../server/sandbox/index.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const seeds = Number(arg('seeds') ?? 1);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new Error('--seeds must be an integer from 1 to 20');
+  const labs = loadLabs().filter((l) => !arg('lab') || l.slug === arg('lab'));
+  if (labs.length === 0) throw new Error(`no lab called "${arg('lab')}"`);
+  const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
+  const rows: { lab: string; name: string; expected: string; seed: number; got: string; failed: string; ok: boolean; problem: string | null }[] = [];
+  try {
+    for (const lab of labs) {
+      const grader = await loadGrader(lab);
+      const programs: { name: string; file: string; meta: FixtureMeta }[] = [
+        { name: '(solution)', file: join(lab.dir, 'solution', 'main.ts'), meta: { verdict: 'pass' as const, why: 'the reference solution' } },
+        ...labFixtures(lab),
+      ].filter((p) => !arg('only') || p.name === arg('only'));
+      for (const p of programs) {
+        for (let seed = 1; seed <= seeds; seed++) {
+          const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram });
+          const problem = judgeFixture(p.meta, r);
+          const failed = r.tests.filter((t) => t.status !== 'pass').map((t) => t.task_id);
+          rows.push({ lab: lab.slug, name: p.name, expected: p.meta.verdict, seed, got: r.status, failed: [...new Set(failed)].join(',') || '-', ok: problem === null, problem });
+          const last = rows[rows.length - 1];
+          console.error(`${last.ok ? 'ok  ' : 'BAD '} ${lab.slug} ${p.name} seed ${seed}: ${r.status} (${last.failed})${problem ? ` — ${problem}` : ''}`);
+        }
+      }
+    }
+  } finally {
+    await kafka.shutdown();
+  }
+  console.log('\nlab                        wrong caught        correct passed');
+  for (const lab of labs) {
+    const mine = rows.filter((r) => r.lab === lab.slug);
+    const wrong = mine.filter((r) => r.expected === 'fail');
+    const right = mine.filter((r) => r.expected === 'pass');
+    const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(0)}%` : '-');
+    const caught = wrong.filter((r) => r.ok).length;
+    const passed = right.filter((r) => r.ok).length;
+    console.log(`${lab.slug.padEnd(26)} ${`${caught}/${wrong.length} (${pct(caught, wrong.length)})`.padEnd(19)} ${passed}/${right.length} (${pct(passed, right.length)})`);
+  }
+  const bad = rows.filter((r) => !r.ok);
+  for (const b of bad) console.log(`  ${b.lab} ${b.name} seed ${b.seed}: ${b.problem}`);
+  return bad.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(2);
+});
