@@ -21,9 +21,36 @@ function stripCode(md: string): string {
   return md.replace(/^(```|~~~)[\s\S]*?^\1/gm, '');
 }
 
-/** Plain heading text as Astro sees it: inline code and emphasis markers removed. */
+/**
+ * Plain heading text as Astro's rehypeHeadingIds sees it: the text of every descendant, so inline
+ * code keeps its content (underscores included) while emphasis markers, link targets and tags go.
+ */
 function headingText(raw: string): string {
-  return raw.replace(/`([^`]*)`/g, '$1').replace(/\*\*|__|\*|_(?=\S)|(?<=\S)_/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+  const code: string[] = [];
+  const protectedRaw = raw.replace(/`([^`]*)`/g, (_m, c: string) => `\u0000${code.push(c) - 1}\u0000`);
+  return protectedRaw
+    .replace(/<[^>]+>/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*|__|\*|(?<![\p{L}\p{N}])_(?=\S)|(?<=\S)_(?![\p{L}\p{N}])/gu, '')
+    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => code[Number(i)])
+    .trim();
+}
+
+/**
+ * The ids the site gives a lesson body's headings, in document order: github-slugger over the
+ * heading text, one slugger per page (so repeats get -1, -2), a trailing "-" dropped as Astro 5
+ * does, plus explicit `id="..."` attributes. Code fences are skipped.
+ */
+export function headingAnchors(markdown: string): Set<string> {
+  const body = stripCode(markdown);
+  const slugger = new GithubSlugger();
+  const anchors = new Set<string>();
+  for (const h of body.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const slug = slugger.slug(headingText(h[1]));
+    anchors.add(slug.endsWith('-') ? slug.slice(0, -1) : slug);
+  }
+  for (const h of body.matchAll(/\bid="([^"]+)"/g)) anchors.add(h[1]);
+  return anchors;
 }
 
 /** Parses one lesson file; throws naming the file on invalid frontmatter. */
@@ -37,10 +64,7 @@ export function readLesson(dir: string, file: string): LessonFile {
     throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`);
   }
   const body = stripCode(m[2]);
-  const slugger = new GithubSlugger();
-  const anchors = new Set<string>();
-  for (const h of body.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) anchors.add(slugger.slug(headingText(h[1])));
-  for (const h of body.matchAll(/\bid="([^"]+)"/g)) anchors.add(h[1]);
+  const anchors = headingAnchors(m[2]);
   const links = [...body.matchAll(/\]\((\/[^)\s]*)\)|href="(\/[^"]*)"/g)].map((x) => x[1] ?? x[2]);
   return { slug: file.replace(/\.mdx$/, ''), data: parsed.data, body, anchors, links };
 }

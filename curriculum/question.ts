@@ -6,6 +6,9 @@ import { levelSchema, patternSchema, topicSchema } from './taxonomy.ts';
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are kebab-case and never change once published');
 
+/** A Kafka version range: space-separated comparators such as `>=4.0` or `>=3.9 <4.0` (all must hold). */
+export const KAFKA_VERSION_RANGE = /^(?:>=|<=|>|<|=)?\d+(?:\.\d+){0,2}(?:\s+(?:>=|<=|>|<|=)?\d+(?:\.\d+){0,2})*$/;
+
 /** One choice of a single/multiple/true_false/ordering question. */
 export const optionSchema = z
   .object({
@@ -32,6 +35,18 @@ const base = {
   explanation: z.string().min(20),
   /** The lesson section this tests: `<lesson-slug>#<heading-anchor>`. */
   lesson: z.string().regex(/^[a-z0-9-]+#[a-z0-9-]+$/, 'write lesson links as slug#heading-anchor'),
+  /**
+   * The Kafka versions for which the answer holds, e.g. `">=4.0"`; defaults, names and behaviour
+   * change between releases. Every question in content/questions must have one: the bank linter
+   * (curriculum/bank-lint.ts) fails the bank otherwise. The schema leaves it optional only until
+   * the server's quiz test fixtures carry it too.
+   */
+  kafkaVersion: z.string().regex(KAFKA_VERSION_RANGE, 'write kafkaVersion as comparators like ">=4.0" or ">=3.9 <4.0"').optional(),
+  /**
+   * Why this question's key may be much longer or shorter than its distractors (the bank linter
+   * otherwise requires the key within 1.6x of the median distractor's length). Omit it normally.
+   */
+  lengthException: z.string().min(10).optional(),
 };
 
 export const questionSchema = z.discriminatedUnion('type', [
