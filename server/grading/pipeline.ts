@@ -2,6 +2,7 @@
 // drive the learner's program through the scenario, run the checks against what the broker saw,
 // build the results, release the broker. The verdict comes only from broker observations; the
 // program's exit status and output only explain failures.
+import { buildTimeline } from './timeline.ts';
 import type { Check, Grader, ProgramExit } from '../../labs/_kit/grader.ts';
 import { createTopics, graderKafka } from '../../labs/_kit/kafka.ts';
 import type { LabInfo } from '../../labs/_kit/load.ts';
@@ -47,9 +48,10 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
   let run: RunContext | undefined;
   let admin: ReturnType<ReturnType<typeof graderKafka>['admin']> | undefined;
   let reader: LogReader | undefined;
-  const finish = (r: Omit<RunResults, 'version' | 'lab' | 'seed' | 'timings'>): RunResults => {
+  const finish = (r: Omit<RunResults, 'version' | 'lab' | 'seed' | 'timings' | 'timeline'>): RunResults => {
     timings.totalMs = Date.now() - t0 + timings.queuedMs;
-    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, seed: spec.seed, timings };
+    const timeline = run ? buildTimeline(run.wire.events, run.faults) : [];
+    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, seed: spec.seed, timeline, timings };
   };
   try {
     state('starting-broker');
@@ -209,6 +211,7 @@ export function compileErrorResults(lab: LabInfo, grader: Grader, error: string,
     })),
     faults: [],
     program: { instances: [] },
+    timeline: [],
     notes: [],
     timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 },
   };

@@ -273,6 +273,7 @@ function internalError(lab: string, message: string): RunResults {
     tests: [],
     faults: [],
     program: { instances: [] },
+    timeline: [],
     notes: [],
     timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 },
   };

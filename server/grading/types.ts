@@ -3,6 +3,7 @@
 // status, message, output, task_id), plus Lag Zero's additions: evidence per test, the fault
 // schedule, how each program instance ended, notes and timings.
 import type { Evidence, FaultRecord, ProgramExit } from '../../labs/_kit/grader.ts';
+import type { TimelineEvent } from '../../labs/_kit/results.ts';
 
 /** Exercism interface version these results follow. */
 export const RESULTS_VERSION = 3;
@@ -38,6 +39,8 @@ export interface RunResults {
   tests: TestResult[];
   faults: FaultRecord[];
   program: { instances: ProgramExit[] };
+  /** What the program did on the wire and every fault, in time order (see server/grading/timeline.ts). */
+  timeline: TimelineEvent[];
   notes: string[];
   timings: { queuedMs: number; brokerMs: number; setupMs: number; scenarioMs: number; checksMs: number; totalMs: number };
 }

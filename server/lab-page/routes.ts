@@ -7,7 +7,6 @@ import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LAB_SLUG_RE, readLabFrontmatter, readLabSolution } from './lab-files.ts';
 import { getAttempt, listAttempts, hasPassingRun, type Caller } from './runs-view.ts';
-import { runResultsSchema } from '../../labs/_kit/results.ts';
 
 /** Largest draft kept on the server, in characters (the runs API has its own code limit). */
 export const MAX_DRAFT_CHARS = 64 * 1024;
@@ -72,7 +71,7 @@ const getAttempts = createRoute({
 const AttemptParams = SlugParams.extend({
   runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is letters, digits, hyphens and underscores').openapi({ param: { name: 'runId', in: 'path' } }),
 }).strict();
-const AttemptDetailSchema = AttemptSchema.extend({ code: z.string(), results: runResultsSchema.nullable() }).openapi('LabAttemptDetail');
+const AttemptDetailSchema = AttemptSchema.extend({ code: z.string(), results: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The results document of the run (see the run results contract), or null while it is unfinished' }) }).openapi('LabAttemptDetail');
 const getAttemptRoute = createRoute({
   method: 'get', path: '/{slug}/attempts/{runId}', summary: "One of the caller's runs of a lab, with the code submitted and its results",
   request: { params: AttemptParams },
@@ -166,7 +165,7 @@ export function labPageRoutes(deps: AppDeps) {
     if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
     const attempt = getAttempt(db, caller(c), slug, runId);
     if (!attempt) return apiError(c, 404, 'attempt_not_found', `You have no run "${runId}" of this lab. Pick one from your attempts list.`);
-    return c.json(attempt, 200);
+    return c.json({ ...attempt, results: attempt.results as Record<string, unknown> | null }, 200);
   });
 
   return app;
