@@ -28,6 +28,8 @@ export function normaliseResults(r: RunResults): unknown {
     timings: Object.fromEntries(Object.keys(r.timings).map((k) => [k, 0])),
     faults: r.faults.map((f) => ({ ...f, atMs: 0, ...(f.durationMs !== undefined ? { durationMs: 0 } : {}) })),
     program: { instances: r.program.instances.map((i) => ({ ...i, wallMs: 0, stderrTail: '' })) },
+    // How many marks of each kind depends on timing (fetch polls, retries); which kinds appear does not.
+    timeline: [...new Set((r.timeline ?? []).map((m) => m.kind))].sort(),
     tests: r.tests.map((t) => ({
       ...t,
       output: t.output === null ? null : '<learner output>',

@@ -18,7 +18,7 @@ async function main() {
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const payment = JSON.parse(message.value!.toString());
-      // TODO (process-every-record): wait payment.workMs, then produce the result to OUTPUT_TOPIC.
+      // TODO (process-every-record): produce the result (the payment plus feeCents) to OUTPUT_TOPIC, keyed by account.
       console.log(`received ${payment.id} from partition ${partition} at offset ${message.offset}`);
     },
   });
