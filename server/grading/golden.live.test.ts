@@ -18,7 +18,7 @@ const labs = loadLabs();
 const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
 afterAll(() => kafka.shutdown());
 
-const scrub = (s: string) => s.replace(/(Last lines of its stderr:)[\s\S]*?(\n\n|$)/, '$1 <stderr tail>$2').replace(/\b(partition|offset) \d+/g, '$1 #').replace(/\bpartitions \d+(, \d+)*/g, 'partitions #').replace(/\bcorrelation id \d+/g, 'correlation id #');
+const scrub = (s: string) => s.replace(/(Last lines of its stderr:)[\s\S]*?(\n\n|$)/, '$1 <stderr tail>$2').replace(/\b(partition|offset) \d+/g, '$1 #').replace(/\bpartitions \d+(, \d+)*/g, 'partitions #').replace(/\bcorrelation id \d+/g, 'correlation id #').replace(/\b(acct|evt|pay|order)-[0-9a-f]{4,}\b/g, '$1-#');
 
 /** Replaces timing-dependent values so two runs of the same case compare equal. */
 export function normaliseResults(r: RunResults): unknown {
@@ -29,11 +29,11 @@ export function normaliseResults(r: RunResults): unknown {
     faults: r.faults.map((f) => ({ ...f, atMs: 0, ...(f.durationMs !== undefined ? { durationMs: 0 } : {}) })),
     program: { instances: r.program.instances.map((i) => ({ ...i, wallMs: 0, stderrTail: '' })) },
     // How many marks of each kind depends on timing (fetch polls, retries); which kinds appear does not.
-    timeline: [...new Set((r.timeline ?? []).map((m) => m.kind))].sort(),
+    timeline: [...new Set((r.timeline ?? []).map((m) => (typeof m === 'string' ? m : m.kind)))].sort(),
     tests: r.tests.map((t) => ({
       ...t,
       output: t.output === null ? null : '<learner output>',
-      evidence: t.evidence.map((e) => ({ ...e, ...(e.partition !== undefined ? { partition: '#' } : {}), ...(e.offset !== undefined ? { offset: '#' } : {}) })),
+      evidence: t.evidence.map((e) => ({ ...e, ...(e.partition !== undefined ? { partition: '#' } : {}), ...(e.offset !== undefined ? { offset: '#' } : {}), ...(typeof e.key === 'string' ? { key: scrub(e.key) } : {}) })),
     })),
   });
 }
