@@ -103,13 +103,15 @@ describe('startSandboxedProgram', () => {
       import { connect } from 'node:net';
       const probe = (port: number) => new Promise<string>((resolve) => {
         const s = connect(port, '127.0.0.1');
-        s.on('connect', () => s.write('ping'));
-        s.on('data', (d) => { resolve(d.toString()); s.destroy(); });
+        // The relay passes whole Kafka frames: an int32 size, then an ApiVersions v0 header.
+        const frame = Buffer.from([0, 0, 0, 8, 0, 18, 0, 0, 0, 0, 0, 7]);
+        s.on('connect', () => s.write(frame));
+        s.on('data', (d) => { resolve(d.equals(frame) ? 'echoed' : d.toString('hex')); s.destroy(); });
         s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
       });
       console.log(await probe(Number(process.env.PORT)), await probe(Number(process.env.PORT) === 1 ? 2 : 1));
     `, { PORT: String(echoPort) });
-    expect(info.stdout).toBe('ping ECONNREFUSED\n');
+    expect(info.stdout).toBe('echoed ECONNREFUSED\n');
   });
 
   it('resolves localhost to the loopback address (and nothing else: there is no DNS)', async () => {
