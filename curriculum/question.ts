@@ -37,11 +37,10 @@ const base = {
   lesson: z.string().regex(/^[a-z0-9-]+#[a-z0-9-]+$/, 'write lesson links as slug#heading-anchor'),
   /**
    * The Kafka versions for which the answer holds, e.g. `">=4.0"`; defaults, names and behaviour
-   * change between releases. Every question in content/questions must have one: the bank linter
-   * (curriculum/bank-lint.ts) fails the bank otherwise. The schema leaves it optional only until
-   * the server's quiz test fixtures carry it too.
+   * change between releases. Required: a question without one fails validation; the bank linter
+   * (curriculum/bank-lint.ts) also checks that the range admits at least one version.
    */
-  kafkaVersion: z.string().regex(KAFKA_VERSION_RANGE, 'write kafkaVersion as comparators like ">=4.0" or ">=3.9 <4.0"').optional(),
+  kafkaVersion: z.string().regex(KAFKA_VERSION_RANGE, 'write kafkaVersion as comparators like ">=4.0" or ">=3.9 <4.0"'),
   /**
    * Why this question's key may be much longer or shorter than its distractors (the bank linter
    * otherwise requires the key within 1.6x of the median distractor's length). Omit it normally.

@@ -52,6 +52,10 @@ export const TOPICS = [
   // operations
   'metrics', 'lag-alerting', 'throughput-latency', 'capacity-planning', 'rolling-restarts',
   'reassignment', 'multi-dc', 'mirrormaker',
+  // security, tenancy and the broker's internals
+  'security', 'quotas', 'broker-internals', 'compatibility', 'timestamps', 'large-messages',
+  // frameworks, testing and architecture on Kafka
+  'spring-kafka', 'testing', 'resilience', 'event-sourcing', 'stream-processing', 'windowing',
   // comparisons and design
   'messaging-comparison', 'system-design',
 ] as const;
