@@ -41,14 +41,40 @@ const guard = {
   },
 };
 
+/** Host paths never reach the learner: the repository root and any absolute path are cut out. */
+function hidePaths(text) {
+  return String(text).split(repoRoot + sep).join('').split(repoRoot).join('.').replace(/(^|[\s'"(])\/(?:[^\s'"():]+\/)+([^\s'"():]+)/g, '$1$2');
+}
+
 function describe(message) {
   const loc = message.location;
-  if (!loc) return message.text;
+  if (!loc) return hidePaths(message.text);
   const caret = loc.lineText ? `\n    ${loc.lineText}\n    ${' '.repeat(loc.column)}^` : '';
-  return `${loc.file === entryPath || loc.file === entryName ? entryName : loc.file}:${loc.line}:${loc.column + 1}: ${message.text}${caret}`;
+  const file = loc.file === entryPath || loc.file === entryName ? entryName : hidePaths(loc.file);
+  return `${file}:${loc.line}:${loc.column + 1}: ${hidePaths(message.text)}${caret}`;
+}
+
+/**
+ * import() or require() with anything but a plain string literal: esbuild would turn a template
+ * literal into a glob over the host's files (slow, and its errors list host paths), so such calls
+ * are refused before esbuild sees them. Comments are blanked first, keeping every position.
+ */
+function computedImport(source) {
+  const blank = (m) => m.replace(/[^\n]/g, ' ');
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/\/\/[^\n]*/g, blank);
+  const re = /(?<![\w$.])(import|require)\s*\(\s*(?!(['"])[^'"`\\\n]*\2\s*[,)])/g;
+  const m = re.exec(code);
+  if (!m) return null;
+  const before = code.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const lineText = source.split('\n')[line - 1] ?? '';
+  return `${entryName}:${line}:${column}: ${m[1]}() needs a plain string naming 'kafkajs' or a Node built-in module (like '${m[1] === 'import' ? 'node:fs/promises' : 'node:os'}'); a computed or template-literal specifier is not allowed in the lab\n    ${lineText}\n    ${' '.repeat(column - 1)}^`;
 }
 
 async function bundle(source) {
+  const computed = computedImport(source);
+  if (computed) return { ok: false, error: computed };
   try {
     const result = await esbuild.build({
       stdin: { contents: source, loader: 'ts', sourcefile: entryName, resolveDir: repoRoot },

@@ -60,6 +60,26 @@ describe('bundleLearnerCode', () => {
     if (!result.ok) expect(result.error).toMatch(/main\.ts:1:\d+: .*(Only 'kafkajs' and Node's built-in modules can be imported|not allowed)/);
   });
 
+  it.each([
+    ['a template-literal import over the file system', 'const x = "etc"; await import(`../../${x}/passwd`);'],
+    ['a template-literal import from the root', 'const d = "x"; await import(`/${d}`);'],
+    ['an import of a variable', 'const m = process.argv[2]; await import(m);'],
+    ['a require of an expression', 'const r = require(process.env.MOD + "");'],
+  ])('refuses %s up front, quickly, naming no host path', async (_, source) => {
+    const t0 = Date.now();
+    const result = await bundleLearnerCode(source);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatch(/^main\.ts:1:\d+: (import|require)\(\) needs a plain string/);
+    expect(result.error).not.toContain(process.cwd());
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('still bundles literal dynamic imports and import() types', async () => {
+    const info = await run(`// import(notReal)\ntype P = import('kafkajs').Producer;\nconst os = await import('node:os');\nconsole.log(typeof os.cpus);`);
+    expect(info.stdout).toBe('function\n');
+  });
+
   it('allows Node built-in modules, with or without the node: prefix', async () => {
     const info = await run(`import os from 'os';\nimport { join } from 'node:path';\nconsole.log(typeof os.cpus, join('a', 'b'));`);
     expect(info.stdout).toBe('function a/b\n');
