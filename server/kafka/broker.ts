@@ -9,6 +9,7 @@
 // directories left by dead owners are swept on the next start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -409,7 +410,8 @@ class LocalBrokerProcess implements LocalBroker {
       if (this.stopped) return;
       this.stopped = true;
       await this.halt();
-      rmSync(this.dir, { recursive: true, force: true });
+      // Asynchronous: a run that left thousands of files behind must not block the event loop.
+      await rm(this.dir, { recursive: true, force: true, maxRetries: 2 });
     });
     this.busy = next.catch(() => {});
     return next;
