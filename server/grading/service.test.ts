@@ -92,3 +92,27 @@ it('closes runs left unfinished by a previous server process as errors', () => {
   expect(run).toMatchObject({ status: 'done', outcome: 'error' });
   expect(run?.results?.message).toContain('restarted');
 });
+
+it('bounds the queue: one learner may have 3 runs waiting, everyone together maxQueued, each refusal with a Retry-After', async () => {
+  const { kafka, waiting } = gatedKafka();
+  const svc = createGradingService({ db, kafka, concurrency: 1, bundle, maxQueued: 4 });
+  const submit = (clientKey: string, userId: number | null = null) => svc.submit({ labSlug: 'keyed-producer', code: 'x', userId, clientKey });
+  // The first run starts; three more of the same guest wait; a fourth waiting one is refused.
+  for (let i = 0; i < 4; i++) expect((await submit('ip:1')).ok).toBe(true);
+  await until(() => waiting.length === 1);
+  const busy = await submit('ip:1');
+  expect(busy).toMatchObject({ ok: false, code: 'client_busy' });
+  if (!busy.ok && 'retryAfterSeconds' in busy) expect(busy.retryAfterSeconds).toBeGreaterThan(0);
+  // Another learner still gets in, until the whole queue holds maxQueued runs.
+  expect((await submit('ip:2')).ok).toBe(true);
+  const full = await submit('ip:3');
+  expect(full).toMatchObject({ ok: false, code: 'queue_full', message: expect.stringMatching(/not submitted; try again in about \d+ s/) });
+  // Refused runs were never stored.
+  expect((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(5);
+  // Drain: every run's broker request fails, so the queue empties.
+  for (let i = 0; i < 5; i++) {
+    await until(() => waiting.length > 0);
+    waiting.shift()?.(new Error('no broker'));
+  }
+  await svc.idle();
+});

@@ -36,7 +36,16 @@ export interface RunRecord {
 }
 
 /** Outcome of a submission attempt. */
-export type SubmitResult = { ok: true; runId: string } | { ok: false; code: 'unknown_lab' | 'too_large' | 'compile_error'; message: string };
+export type SubmitResult =
+  | { ok: true; runId: string }
+  | { ok: false; code: 'unknown_lab' | 'too_large' | 'compile_error'; message: string }
+  /** queue_full: the server's queue is at its bound; client_busy: this learner already has runs waiting. */
+  | { ok: false; code: 'queue_full' | 'client_busy'; message: string; retryAfterSeconds: number };
+
+/** Runs that may wait in the queue at once, across everyone (default; env GRADING_MAX_QUEUE). */
+export const DEFAULT_MAX_QUEUED = 24;
+/** Runs one learner (account or guest) may have waiting at once, so nobody crowds the others out. */
+export const MAX_QUEUED_PER_CLIENT = 3;
 
 export interface GradingServiceOptions {
   db: Db;
@@ -49,6 +58,8 @@ export interface GradingServiceOptions {
   bundle?: (code: string) => Promise<BundleResult>;
   /** Seed per run (default: random, recorded in the results). */
   seed?: () => number;
+  /** Bound on waiting runs (default: env GRADING_MAX_QUEUE or DEFAULT_MAX_QUEUED). */
+  maxQueued?: number;
 }
 
 interface Live {
@@ -59,6 +70,8 @@ interface Live {
 
 interface Job {
   id: string;
+  /** Who submitted it: the account, or the guest's client key. */
+  owner: string;
   lab: LabInfo;
   js: string;
   enqueuedAt: number;
@@ -96,6 +109,12 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
   const queue: Job[] = [];
   let running = 0;
   let closed = false;
+  const maxQueued = o.maxQueued ?? (Number.isInteger(Number(process.env.GRADING_MAX_QUEUE)) && Number(process.env.GRADING_MAX_QUEUE) > 0 ? Number(process.env.GRADING_MAX_QUEUE) : DEFAULT_MAX_QUEUED);
+  /** Recent run durations, for an honest Retry-After. */
+  const recentMs: number[] = [];
+  const typicalRunMs = () => (recentMs.length ? recentMs.reduce((a, b) => a + b, 0) / recentMs.length : 15_000);
+  /** Seconds until `ahead` runs ahead of a new one have been graded, at the current concurrency. */
+  const waitSeconds = (ahead: number) => Math.max(1, Math.ceil((Math.ceil((ahead + 1) / concurrency) * typicalRunMs()) / 1000));
   let idleWaiters: (() => void)[] = [];
 
   const { db } = o;
@@ -166,6 +185,8 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       results = internalError(job.lab.slug, `The lab's grader could not be loaded: ${(err as Error).message}`);
     }
     const finishedAt = now();
+    recentMs.push(finishedAt - startedAt);
+    if (recentMs.length > 20) recentMs.shift();
     setDone.run(results.status, JSON.stringify(results), finishedAt, finishedAt - startedAt, job.id);
     emit(job.id, { type: 'state', state: 'done', at: finishedAt });
     emit(job.id, { type: 'done', results, at: finishedAt });
@@ -185,11 +206,21 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       const bundled = await bundle(code);
       if (!bundled.ok) return { ok: false, code: 'compile_error', message: `Your program did not compile: ${bundled.error}` };
       if (closed) throw new Error('The grading service is shutting down.');
+      const owner = userId !== null ? `user:${userId}` : `guest:${clientKey}`;
+      const mine = queue.filter((j) => j.owner === owner).length;
+      if (mine >= MAX_QUEUED_PER_CLIENT) {
+        const retryAfterSeconds = waitSeconds(queue.findIndex((j) => j.owner === owner));
+        return { ok: false, code: 'client_busy', retryAfterSeconds, message: `You already have ${mine} runs waiting to be graded. Wait for one to finish (about ${retryAfterSeconds} s) and submit again.` };
+      }
+      if (queue.length >= maxQueued) {
+        const retryAfterSeconds = waitSeconds(0);
+        return { ok: false, code: 'queue_full', retryAfterSeconds, message: `The server is grading as many runs as it can queue (${queue.length} waiting). Your program was not submitted; try again in about ${retryAfterSeconds} s.` };
+      }
       const id = randomBytes(12).toString('base64url');
       const createdAt = now();
       insert.run(id, userId, clientKey, lab.slug, code, 'queued', createdAt);
       live.set(id, { events: [], outputEvents: 0, listeners: new Set() });
-      queue.push({ id, lab, js: bundled.js, enqueuedAt: createdAt });
+      queue.push({ id, owner, lab, js: bundled.js, enqueuedAt: createdAt });
       emit(id, { type: 'state', state: 'queued', position: queue.length, at: createdAt });
       pump();
       return { ok: true, runId: id };

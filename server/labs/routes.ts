@@ -55,8 +55,8 @@ const postRun = createRoute({
     404: errorResponse('No such lab'),
     413: errorResponse('Program too large'),
     422: errorResponse('The program does not compile'),
-    429: errorResponse('Too many runs; see Retry-After'),
-    503: errorResponse('Lab runs are not available on this server'),
+    429: errorResponse('Too many runs this minute, or too many of yours waiting; see Retry-After'),
+    503: errorResponse('Lab runs are not available on this server, or the queue is full; see Retry-After'),
   },
 });
 
@@ -98,6 +98,10 @@ export function labsRoutes(deps: AppDeps) {
     const res = await deps.grading.submit({ labSlug: slug, code, userId: c.var.user?.id ?? null, clientKey: c.var.clientKey });
     if (res.ok) return c.json({ runId: res.runId }, 202);
     if (res.code === 'unknown_lab') return notFound(c, slug);
+    if (res.code === 'client_busy' || res.code === 'queue_full') {
+      c.header('Retry-After', String(res.retryAfterSeconds));
+      return res.code === 'client_busy' ? apiError(c, 429, 'runs_waiting', res.message) : apiError(c, 503, 'queue_full', res.message);
+    }
     if (res.code === 'too_large') return apiError(c, 413, 'code_too_large', res.message);
     return apiError(c, 422, 'compile_error', res.message);
   });
