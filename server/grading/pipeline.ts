@@ -109,6 +109,10 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
       await run.shutdownPrograms();
     }
     timings.scenarioMs = Date.now() - tsc;
+    // Clients turn the relay's refusals into generic errors ("Cluster authorization failed"): say what was refused and why.
+    const refused = [...new Set(run.wire.events.flatMap((e) => (e.type === 'refused' ? [e.reason] : [])))];
+    for (const reason of refused.slice(0, 5)) run.notes.push(`The lab refused a request of your program: ${reason}.`);
+    if (refused.length > 5) run.notes.push(`…and ${refused.length - 5} other kinds of refused request.`);
 
     state('grading');
     const tc = Date.now();
