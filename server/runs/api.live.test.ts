@@ -44,7 +44,7 @@ it('runs the reference solution from POST to a passing verdict over SSE', async 
   const states = events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
   expect([...new Set(states)]).toEqual(['queued', 'starting-broker', 'running', 'grading', 'done']);
   expect(events.some((e) => e.type === 'output' && e.text.includes('published every event'))).toBe(true);
-  expect(events.some((e) => e.type === 'fault' && e.fault.kind === 'produce-response-lost')).toBe(true);
+  expect(events.some((e) => e.type === 'fault' && e.fault.kind === 'response-lost')).toBe(true);
   const done = events.at(-1);
   expect(done?.type).toBe('done');
   if (done?.type !== 'done') return;

@@ -372,7 +372,11 @@ describe('hostile submissions are contained', () => {
   it('row 18: Kafka abuse is contained by its own broker\'s limits and the wall clock while another run proceeds', async () => {
     // Like production, the abusive run gets a broker of its own; the normal run keeps the suite's broker.
     const own = await startBroker();
+    const ownAdmin = new Kafka({ clientId: 'hostile-suite', brokers: [own.bootstrap], logLevel: logLevel.NOTHING }).admin();
     try {
+      // The lab creates the topics a run needs; the program may not create any.
+      await ownAdmin.connect();
+      await ownAdmin.createTopics({ topics: [{ topic: 'abuse', numPartitions: 1 }], waitForLeaders: true });
       const [abuse] = await Promise.all([
         (async () => {
           const program = await startSandboxedProgram({
@@ -389,8 +393,11 @@ describe('hostile submissions are contained', () => {
       ]);
       expect(abuse.reason).toBe('wall-timeout');
       expect(abuse.stdout).toMatch(/huge: rejected .*larger than the max message size/);
-      expect(abuse.stdout).toMatch(/topics: \d+/);
+      expect(abuse.stdout).toMatch(/topics: error/);
+      expect(abuse.stdout).not.toMatch(/topics: \d+/);
+      expect((await ownAdmin.listTopics()).filter((t) => !t.startsWith('__'))).toEqual(['abuse']);
     } finally {
+      await ownAdmin.disconnect().catch(() => {});
       await own.stop();
     }
   }, 240_000);
