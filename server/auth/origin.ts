@@ -27,7 +27,20 @@ export function isAllowedOrigin(origin: string, requestUrl: string, hostHeader: 
   // Behind a TLS-terminating proxy the server sees http:// while the browser sends https://, so the
   // host (name and port) is what must match.
   const own = new URL(requestUrl).host;
-  return parsed.host === own || (hostHeader !== undefined && parsed.host === hostHeader.toLowerCase());
+  const sameHost = parsed.host === own || (hostHeader !== undefined && parsed.host === hostHeader.toLowerCase());
+  if (!sameHost) return false;
+  // DNS rebinding: a hostile page at evil.example can point its name at this server, and then its
+  // Origin equals the Host it sends. A name can be rebound; an IP literal or localhost cannot. So
+  // "same host" is enough only for those, or for a name an operator configured.
+  return isRebindSafeHost(parsed.hostname) || extra.some((e) => new URL(e).hostname === parsed.hostname);
+}
+
+/** localhost, *.localhost and IP literals: names no outside DNS can point at this server. */
+export function isRebindSafeHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (/^\[[0-9a-f:.]+\]$/.test(h)) return true;
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(h);
 }
 
 /** Rejects unsafe-method requests whose Origin is missing or foreign with a 403. */
@@ -49,7 +62,7 @@ export function originCheck(extraOrigins: string[] = []): MiddlewareHandler {
         c,
         403,
         'origin_forbidden',
-        `Requests from ${origin.slice(0, 100)} are not accepted. Use Lag Zero from its own address; an operator can allow more origins with LAGZERO_ALLOWED_ORIGINS.`,
+        `Requests from ${origin.slice(0, 100)} are not accepted. Use Lag Zero from its own address; an operator who serves it under a domain name must list that origin in LAGZERO_ALLOWED_ORIGINS (names are not trusted by default, so a rebound DNS name cannot reach this server).`,
       );
     }
     return next();
