@@ -88,6 +88,9 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
       await page.goto(`/labs/${LAB}/`);
       await page.waitForSelector('[data-testid="monaco-editor"][data-ready="true"]', { timeout: 60_000 });
+      // The TypeScript worker loads on the editor's first focus, not with the page.
+      expect(editorAssets.some((u) => /ts\.worker/.test(u)), 'no TypeScript worker before the editor is used').toBe(false);
+      await page.locator('[data-testid="monaco-editor"] textarea').focus();
       await expect.poll(() => editorAssets.some((u) => /ts\.worker/.test(u)), { timeout: 20_000 }).toBe(true);
       expect(editorAssets.every((u) => u.startsWith(e2e.baseUrl))).toBe(true);
       // Hints come one at a time.
@@ -265,7 +268,8 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       // …until Ctrl+M switches Tab to moving focus.
       await page.keyboard.press('Control+M');
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('run-button');
+      expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="monaco-editor"]') === null), 'Tab left the editor').toBe(true);
+      await tabTo(page, '[data-testid="run-button"]', 10);
       await tabTo(page, '[data-testid="reset-button"]');
       await page.keyboard.press('Enter');
       await tabTo(page, '[data-testid="reset-confirm"]');
