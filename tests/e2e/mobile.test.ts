@@ -186,6 +186,20 @@ describe.skipIf(skip !== null)('the site at 390 px in a real browser', () => {
       expect(await instructions.isVisible()).toBe(true);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('lab-tab-instructions');
 
+      // A failed check links to its task: on the Code tab, following it shows the task under Instructions.
+      const task = await page.locator('#lab-instructions [data-task]').first().getAttribute('data-task');
+      const results = { ...faultedResults('keyed-producer'), tests: [{ ...faultedResults('keyed-producer').tests[0], task_id: task! }] };
+      await page.route('**/api/runs/tabs-run', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'tabs-run', state: 'done', outcome: 'fail', results }) }),
+      );
+      await page.goto('/labs/keyed-producer/?run=tabs-run');
+      await page.getByTestId('check').waitFor();
+      expect(await instructions.isVisible()).toBe(false);
+      await page.locator(`[data-testid="check"] a[href="#task-${task}"]`).click();
+      expect(await instructions.isVisible()).toBe(true);
+      expect(await page.getByTestId('lab-tab-instructions').getAttribute('aria-selected')).toBe('true');
+      await expect.poll(() => page.evaluate(() => document.getElementById(location.hash.slice(1))?.getBoundingClientRect().top ?? -1)).toBeGreaterThanOrEqual(0);
+
       await page.setViewportSize({ width: 1280, height: 900 });
       expect(await tabs.isVisible()).toBe(false);
       expect(await instructions.isVisible()).toBe(true);
@@ -237,6 +251,16 @@ describe.skipIf(skip !== null)('the site at 390 px in a real browser', () => {
         await page.keyboard.press('Enter');
         expect(await detail.innerText()).toContain(results.timeline![1].detail);
 
+        // A fault's handle on the axis is a mark too; the screenshots show the chart around it.
+        const fault = page.locator('[data-testid="timeline-svg"] [data-kind="fault"]').first();
+        await fault.scrollIntoViewIfNeeded();
+        await fault.click();
+        expect(await detail.innerText()).toContain(`${results.faults[0].kind}: ${results.faults[0].detail}`);
+        await page.getByTestId('timeline').screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', `timeline-${lab}-390.png`) });
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.getByTestId('timeline').screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', `timeline-${lab}-1280.png`) });
+        await page.setViewportSize(PHONE);
+
         // The text alternative lists every fault of the schedule, in time order with the rest.
         await page.getByTestId('timeline-text').locator('summary').click();
         const rows = page.getByTestId('timeline-text').locator('tbody tr');
@@ -245,9 +269,6 @@ describe.skipIf(skip !== null)('the site at 390 px in a real browser', () => {
         expect(faultRows).toHaveLength(results.faults.length);
         results.faults.forEach((f, i) => expect(faultRows[i]).toContain(`${f.kind}: ${f.detail}`));
         await expectNoSideways(page, `the ${lab} lab page with the timeline table open`);
-        await page.getByTestId('timeline').screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', `timeline-${lab}-390.png`) });
-        await page.setViewportSize({ width: 1280, height: 900 });
-        await page.getByTestId('timeline').screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', `timeline-${lab}-1280.png`) });
       } finally {
         await context.close();
       }

@@ -2,7 +2,8 @@
 // transaction and refusal marks), time left to right, a shape and colour per kind of mark, and each
 // injected fault as a line across every lane. The chart is one tab stop: arrow keys walk the marks
 // in time order, Enter or a click shows a mark's sentence and fields below it. A table lists every
-// mark in time order as the text alternative. Geometry comes from timeline-layout.ts.
+// mark in time order as the text alternative. Lane names sit in a column that stays in place while
+// the plot scrolls sideways in its own box. Geometry comes from timeline-layout.ts.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { FaultRecord, TimelineEvent } from './results.ts';
@@ -12,6 +13,7 @@ import {
 } from './timeline-layout.ts';
 
 const R = 6;
+const PLOT_PAD = 12;
 
 /** One mark's shape centred on (0, 0); the class on the enclosing group picks its colour. */
 export function Shape({ shape, r = R }: { shape: MarkShape; r?: number }): JSX.Element {
@@ -90,6 +92,10 @@ export function RunTimeline({ timeline, faults }: { timeline?: TimelineEvent[]; 
   };
 
   const faultCount = counts.get('fault') ?? 0;
+  // Lane names stay put in their own column while the plot scrolls sideways; the plot keeps a
+  // little room left of time zero so a mark there is not cut in half.
+  const labelsWidth = layout.plotLeft - PLOT_PAD;
+  const plotWidth = layout.width - labelsWidth;
   const seconds = formatMs(layout.spanMs);
   return (
     <section class="timeline" aria-labelledby="timeline-heading" data-testid="timeline">
@@ -99,13 +105,22 @@ export function RunTimeline({ timeline, faults }: { timeline?: TimelineEvent[]; 
         Click a mark, or Tab to the chart, move with the arrow keys and press Enter.
       </p>
       <Legend counts={counts} />
+      <div class="tl-box">
+        <svg class="tl-labels" width={labelsWidth} height={layout.height} viewBox={`0 0 ${labelsWidth} ${layout.height}`} aria-hidden="true">
+          {layout.lanes.map((lane, i) => (
+            <g key={lane.key}>
+              <rect x={0} y={lane.y} width={labelsWidth} height={GEOMETRY.laneHeight} class={i % 2 ? 'tl-band odd' : 'tl-band'} />
+              <text x={6} y={lane.mid + 4} class="tl-lane-label"><title>{lane.title}</title>{lane.label}</text>
+            </g>
+          ))}
+        </svg>
       <div class="tl-scroll" data-testid="timeline-scroll">
         <svg
           ref={svg}
           class="tl-chart"
-          width={layout.width}
+          width={plotWidth}
           height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          viewBox={`${labelsWidth} 0 ${plotWidth} ${layout.height}`}
           role="group"
           aria-label={`Run timeline: ${marks.length} marks on ${layout.lanes.length} lane${layout.lanes.length === 1 ? '' : 's'}, ${faultCount} fault${faultCount === 1 ? '' : 's'}`}
           aria-describedby="timeline-help"
@@ -115,8 +130,8 @@ export function RunTimeline({ timeline, faults }: { timeline?: TimelineEvent[]; 
         >
           {layout.lanes.map((lane, i) => (
             <g key={lane.key} class="tl-lane" data-lane={lane.key}>
-              <rect x={0} y={lane.y} width={layout.width} height={GEOMETRY.laneHeight} class={i % 2 ? 'tl-band odd' : 'tl-band'} />
-              <text x={6} y={lane.mid + 4} class="tl-lane-label"><title>{lane.title}</title>{lane.label}</text>
+              <title>{lane.title}</title>
+              <rect x={labelsWidth} y={lane.y} width={plotWidth} height={GEOMETRY.laneHeight} class={i % 2 ? 'tl-band odd' : 'tl-band'} />
               <line x1={layout.plotLeft} x2={layout.plotRight} y1={lane.mid} y2={lane.mid} class="tl-lane-line" />
             </g>
           ))}
@@ -149,6 +164,7 @@ export function RunTimeline({ timeline, faults }: { timeline?: TimelineEvent[]; 
             </g>
           ))}
         </svg>
+      </div>
       </div>
       <div class="tl-detail" aria-live="polite" data-testid="timeline-detail">
         {chosen ? (

@@ -32,7 +32,7 @@ describe('layoutTimeline lanes', () => {
 
   it('shortens long topic names in the label but keeps the full name in the title', () => {
     const [lane] = layoutTimeline([produce(1, 'lz-run-7f3a9c-orders-enriched', 3)]).lanes;
-    expect(lane.label.length).toBeLessThanOrEqual(18);
+    expect(lane.label.length).toBeLessThanOrEqual(20);
     expect(lane.label.endsWith('p3')).toBe(true);
     expect(lane.title).toBe('lz-run-7f3a9c-orders-enriched partition 3');
   });

@@ -135,7 +135,7 @@ function buildLanes(events: readonly TimelineEvent[]): Omit<Lane, 'y' | 'mid'>[]
   }
   const sorted = [...parts.entries()].sort(([, a], [, b]) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
   const lanes: Omit<Lane, 'y' | 'mid'>[] = sorted.map(([key, p]) => ({
-    key, topic: p.topic, partition: p.partition, title: `${p.topic} partition ${p.partition}`, label: `${shorten(p.topic, 14)} p${p.partition}`,
+    key, topic: p.topic, partition: p.partition, title: `${p.topic} partition ${p.partition}`, label: `${shorten(p.topic, 16)} p${p.partition}`,
   }));
   if (other) lanes.push({ key: OTHER_LANE, label: 'group · txn', title: 'Group membership, transactions and refused requests' });
   return lanes;
