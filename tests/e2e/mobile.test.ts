@@ -1,9 +1,10 @@
 // The site at 390 × 844 in real Chromium, against the production server with no Kafka broker
 // (KAFKA_POOL_SIZE=0; nothing here runs a lab): no built page's document is wider than the
 // viewport (wide tables, code and the run timeline scroll in their own box), the header collapses
-// into a Menu, and the lab page switches between Instructions and Code with tabs. The run timeline
-// is checked on every lab with a faulted run's results served by a routed /api/runs/:id (the
-// results document is a fixture, not a graded run); screenshots go to test-results/screenshots/.
+// into a Menu, a lesson's contents sit collapsed after its title, and the lab page switches between
+// Instructions and Code with tabs. The run timeline is checked on every lab with a faulted run's
+// results served by a routed /api/runs/:id (the results document is a fixture, not a graded run);
+// screenshots go to test-results/screenshots/.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +158,34 @@ describe.skipIf(skip !== null)('the site at 390 px in a real browser', () => {
       await page.setViewportSize({ width: 1280, height: 900 });
       expect(await toggle.isVisible()).toBe(false);
       expect(await labsLink.isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a lesson's contents come right after its title, collapsed, and open to working links", async () => {
+    const { context, page } = await phone();
+    try {
+      await page.goto('/lessons/producer-basics/');
+      const toc = page.getByTestId('toc-inline');
+      expect(await toc.isVisible()).toBe(true);
+      expect(await toc.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+      expect(await page.locator('aside.toc').isVisible(), 'no sidebar on a phone').toBe(false);
+      const [h1Bottom, tocTop, firstSection] = await page.evaluate(() => [
+        document.querySelector('h1')!.getBoundingClientRect().bottom,
+        document.querySelector('[data-testid="toc-inline"]')!.getBoundingClientRect().top,
+        document.querySelector('article h2')!.getBoundingClientRect().top,
+      ]);
+      expect(tocTop).toBeGreaterThan(h1Bottom);
+      expect(tocTop).toBeLessThan(firstSection);
+      await toc.locator('summary').click();
+      const link = toc.locator('a').first();
+      const target = (await link.getAttribute('href'))!;
+      await link.click();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(target);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(await toc.isVisible()).toBe(false);
+      expect(await page.locator('aside.toc').isVisible()).toBe(true);
     } finally {
       await context.close();
     }
