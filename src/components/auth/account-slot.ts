@@ -1,6 +1,6 @@
-// Fills the header's #account-slot: the signed-in email with an "Account" link, or the static
-// "Sign in" link (kept as is for guests and whenever the API cannot be reached).
-import { currentUser } from './client.ts';
+// Fills the header's #account-slot: the signed-in email with an "Account" link and a "Sign out"
+// button, or the static "Sign in" link (kept as is for guests and whenever the API cannot be reached).
+import { api, currentUser } from './client.ts';
 
 const slot = document.getElementById('account-slot');
 if (slot) {
@@ -20,6 +20,25 @@ if (slot) {
     link.href = '/account/';
     link.textContent = 'Account';
     if (location.pathname.startsWith('/account')) link.setAttribute('aria-current', 'page');
-    slot.replaceChildren(email, ' ', link);
+    const out = document.createElement('button');
+    out.type = 'button';
+    out.className = 'signout-link';
+    out.id = 'header-signout';
+    out.textContent = 'Sign out';
+    out.addEventListener('click', async () => {
+      out.disabled = true;
+      out.textContent = 'Signing out…';
+      const res = await api<unknown>('POST', '/api/auth/signout');
+      // 401: the session had already ended; either way this browser is now signed out.
+      if (res.ok || res.status === 401) {
+        location.reload();
+        return;
+      }
+      out.disabled = false;
+      out.textContent = 'Sign out';
+      out.title = res.message;
+      alert(`Could not sign out: ${res.message}`);
+    });
+    slot.replaceChildren(email, ' ', link, ' ', out);
   });
 }

@@ -1,6 +1,7 @@
 // The interactive half of a lab page: editor with draft autosave and reset, Run with live progress
 // over SSE, per-check results linked to the tasks, hints one at a time, the reference solution
-// (after a pass or a confirmed give-up) and the learner's attempt history.
+// (after a pass or a confirmed give-up), a link to the next lab after a pass and the learner's
+// attempt history.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, fetchSignedIn } from './api.ts';
 import { CodeEditor } from './CodeEditor.tsx';
@@ -16,6 +17,8 @@ export interface LabTask { id: string; title: string }
 
 interface Props {
   slug: string;
+  /** The lab after this one in teaching order, offered once this one is passed; null for the last. */
+  next?: { slug: string; title: string } | null;
   starter: string;
   tasks: LabTask[];
   hintTotal: number;
@@ -51,7 +54,7 @@ function writeLocal(key: string, value: string | null) {
 }
 
 /** The lab workbench island. */
-export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
+export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: Props) {
   const [code, setCode] = useState(starter);
   const [signedIn, setSignedIn] = useState<boolean | null>(null);
   const [saveStatus, setSaveStatus] = useState('');
@@ -246,6 +249,11 @@ export function LabWorkbench({ slug, starter, tasks, hintTotal }: Props) {
           <h2 id="results-heading">Results</h2>
           <ResultsView run={shown} tasks={tasks} />
         </section>
+      )}
+      {passed && (
+        <p class="next-lab" data-testid="next-lab">
+          {next ? <>You passed this lab. Next lab: <a href={`/labs/${next.slug}/`}>{next.title}</a></> : <>You passed the last lab. <a href="/labs/">Back to all labs</a></>}
+        </p>
       )}
       <HintsPanel slug={slug} total={hintTotal} />
       <SolutionPanel slug={slug} passed={passed} />

@@ -2,9 +2,10 @@
 // into view, one headline for the verdict (all checks pass, some fail, your program timed out or
 // crashed, or our infrastructure failed), how the program ended and its output (once for the run),
 // compile errors with their place, then every check as one sentence plus its evidence table and a
-// link to the task it tests.
+// link to the task it tests; under them the run timeline (faults included, with its text alternative).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LabTask, RunView } from './LabWorkbench.tsx';
+import { RunTimeline } from './RunTimeline.tsx';
 import {
   badExits, checkMessage, describeExit, diagnosticPlace, evidenceColumns, programOutput, showValue, summaryLine, verdictOf,
   type Evidence, type EvidenceColumn, type RunResults, type TestResult,
@@ -90,7 +91,6 @@ export function ResultsView({ run, tasks }: { run: RunView; tasks: LabTask[] }) 
   const head = HEADLINES[verdict];
   const tests = results?.tests ?? [];
   const exits = verdict === 'pass' ? [] : badExits(results);
-  const faults = results?.faults ?? [];
   const output = programOutput(results);
   const diagnostics = results?.diagnostics ?? [];
   const summary = useRef<HTMLParagraphElement>(null);
@@ -143,14 +143,7 @@ export function ResultsView({ run, tasks }: { run: RunView; tasks: LabTask[] }) 
           {tests.map((t, i) => <Check key={i} test={t} tasks={tasks} crashShown={exits.length > 0} />)}
         </ol>
       )}
-      {faults.length > 0 && (
-        <details>
-          <summary>Faults the grader injected during this run ({faults.length})</summary>
-          <ul>
-            {faults.map((f, i) => <li key={i}><strong>{f.kind}</strong> at {(f.atMs / 1000).toFixed(1)} s: {f.detail}</li>)}
-          </ul>
-        </details>
-      )}
+      {results && <RunTimeline timeline={results.timeline} faults={results.faults} />}
       {results?.notes && results.notes.length > 0 && (
         <ul class="muted notes">{results.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
       )}
