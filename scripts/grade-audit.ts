@@ -1,4 +1,4 @@
-// `npm run grade:audit [-- --lab <slug>] [--only <fixture>] [--seeds N]`: grades every lab's
+// `npm run grade:audit [-- --lab <slug>] [--only <fixture>] [--verdict pass|fail] [--seeds N]`: grades every lab's
 // reference solution and every fixture (known-wrong programs and alternative correct solutions)
 // through the real pipeline, on N seeds each, and prints per lab how many wrong programs were
 // caught on their target tasks and how many correct ones passed. Exit code 1 when any verdict is
@@ -22,6 +22,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new Error('--seeds must be an integer from 1 to 20');
   const labs = loadLabs().filter((l) => !arg('lab') || l.slug === arg('lab'));
   if (labs.length === 0) throw new Error(`no lab called "${arg('lab')}"`);
+  if (arg('verdict') && !['pass', 'fail'].includes(arg('verdict')!)) throw new Error('--verdict must be pass or fail');
   const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
   const rows: { lab: string; name: string; expected: string; seed: number; got: string; failed: string; ok: boolean; problem: string | null }[] = [];
   try {
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
       const programs: { name: string; file: string; meta: FixtureMeta }[] = [
         { name: '(solution)', file: join(lab.dir, 'solution', 'main.ts'), meta: { verdict: 'pass' as const, why: 'the reference solution' } },
         ...labFixtures(lab),
-      ].filter((p) => !arg('only') || p.name === arg('only'));
+      ].filter((p) => (!arg('only') || p.name === arg('only')) && (!arg('verdict') || p.meta.verdict === arg('verdict')));
       for (const p of programs) {
         for (let seed = 1; seed <= seeds; seed++) {
           const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram });
