@@ -60,6 +60,8 @@ export interface GradingServiceOptions {
   seed?: () => number;
   /** Bound on waiting runs (default: env GRADING_MAX_QUEUE or DEFAULT_MAX_QUEUED). */
   maxQueued?: number;
+  /** Bound on one learner's waiting runs (default MAX_QUEUED_PER_CLIENT). */
+  maxQueuedPerClient?: number;
 }
 
 interface Live {
@@ -208,7 +210,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       if (closed) throw new Error('The grading service is shutting down.');
       const owner = userId !== null ? `user:${userId}` : `guest:${clientKey}`;
       const mine = queue.filter((j) => j.owner === owner).length;
-      if (mine >= MAX_QUEUED_PER_CLIENT) {
+      if (mine >= (o.maxQueuedPerClient ?? MAX_QUEUED_PER_CLIENT)) {
         const retryAfterSeconds = waitSeconds(queue.findIndex((j) => j.owner === owner));
         return { ok: false, code: 'client_busy', retryAfterSeconds, message: `You already have ${mine} runs waiting to be graded. Wait for one to finish (about ${retryAfterSeconds} s) and submit again.` };
       }

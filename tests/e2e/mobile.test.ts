@@ -229,9 +229,10 @@ describe.skipIf(skip !== null)('the site at 390 px in a real browser', () => {
       expect(await page.getByTestId('lab-tab-instructions').getAttribute('aria-selected')).toBe('true');
       await expect.poll(() => page.evaluate(() => document.getElementById(location.hash.slice(1))?.getBoundingClientRect().top ?? -1)).toBeGreaterThanOrEqual(0);
 
+      // The media query's change event arrives after the resize: wait for the page to follow it.
       await page.setViewportSize({ width: 1280, height: 900 });
-      expect(await tabs.isVisible()).toBe(false);
-      expect(await instructions.isVisible()).toBe(true);
+      await expect.poll(() => tabs.isVisible()).toBe(false);
+      await expect.poll(() => instructions.isVisible()).toBe(true);
       expect(await work.isVisible()).toBe(true);
       expect(await work.getAttribute('role')).toBeNull();
     } finally {
