@@ -266,9 +266,8 @@ describe.skipIf(skip !== null)('learner journeys in a real browser', () => {
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="monaco-editor"]') !== null)).toBe(true);
       // …until Ctrl+M switches Tab to moving focus.
+      // (Monaco's sticky-scroll lines may take a Tab stop on the way out; without Ctrl+M, Tab would only indent.)
       await page.keyboard.press('Control+M');
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="monaco-editor"]') === null), 'Tab left the editor').toBe(true);
       await tabTo(page, '[data-testid="run-button"]', 10);
       await tabTo(page, '[data-testid="reset-button"]');
       await page.keyboard.press('Enter');
