@@ -1,5 +1,5 @@
 // /api/quizzes through app.request(): building quizzes, hidden answers, the server-side deadline,
-// resuming after a reload, results by topic, and the 1/3/7-day review schedule.
+// resuming after a reload, results by topic, and the review schedule (a miss: 1 day; right answers: 3, then 7 days).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp } from './test-app.ts';
 
@@ -243,7 +243,7 @@ describe('review of missed questions', () => {
     return t.call('POST', `/api/quizzes/${quiz.body.id}/submit`, { user });
   }
 
-  it('brings a miss back after 1, 3 then 7 days, and drops it once answered right', async () => {
+  it('brings a miss back the next day, spaces it out with right answers, and a new miss resets it', async () => {
     const u = t.addUser('learner@example.test');
     // Beginner producer questions: fx-single and fx-true-false. Miss fx-single only.
     await takeQuiz(u, 'practice', { 'fx-single': { selected: ['a'] }, 'fx-true-false': { selected: ['true'] } });
@@ -259,10 +259,15 @@ describe('review of missed questions', () => {
     const r1 = await takeQuiz(u, 'review', { 'fx-single': { selected: ['c'] } });
     expect(r1.body.questions.map((q: { id: string }) => q.id)).toEqual(['fx-single']);
     review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
+    expect(review.items[0]).toMatchObject({ step: 1, intervalDays: 1, dueAt: t.now() + DAY });
+
+    t.advance(DAY);
+    await takeQuiz(u, 'review', { 'fx-single': { selected: ['b'] } });
+    review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
     expect(review.items[0]).toMatchObject({ step: 2, intervalDays: 3, dueAt: t.now() + 3 * DAY });
 
     t.advance(3 * DAY);
-    await takeQuiz(u, 'review', { 'fx-single': { selected: ['a'] } });
+    await takeQuiz(u, 'review', { 'fx-single': { selected: ['b'] } });
     review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
     expect(review.items[0]).toMatchObject({ step: 3, intervalDays: 7, dueAt: t.now() + 7 * DAY });
 

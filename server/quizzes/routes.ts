@@ -21,6 +21,7 @@ import {
   getAnswers,
   getAttempt,
   markRevealed,
+  REVIEW_INTERVAL_DAYS,
   reviewItems,
   saveAnswer,
   submitAttempt,
@@ -171,7 +172,7 @@ const createQuizRoute = createRoute({
 const reviewRoute = createRoute({
   method: 'get',
   path: '/review',
-  summary: 'Your missed questions scheduled for review (1, 3, then 7 days until answered right)',
+  summary: 'Your missed questions scheduled for review (a miss: 1 day; each right answer: 3, then 7 days, then done)',
   responses: {
     200: json(
       z
@@ -399,7 +400,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
           nextDueAt: future[0]?.due_at ?? null,
           items: items.map((i) => {
             const q = bank.byId.get(i.question_id);
-            return { questionId: i.question_id, step: i.step, intervalDays: [1, 3, 7][i.step - 1], dueAt: i.due_at, lastMissedAt: i.last_missed_at, prompt: q?.prompt ?? null, pattern: q?.pattern ?? null };
+            return { questionId: i.question_id, step: i.step, intervalDays: REVIEW_INTERVAL_DAYS[i.step - 1], dueAt: i.due_at, lastMissedAt: i.last_missed_at, prompt: q?.prompt ?? null, pattern: q?.pattern ?? null };
           }),
         },
         200,

@@ -172,8 +172,10 @@ export function sweepExpired(db: Db, bank: Bank, now: number, userId?: number): 
 }
 
 /**
- * Applies one graded quiz to the user's review schedule: a right answer removes the question; a miss
- * schedules it 1 day out, and each further miss moves it to the next interval (3, then 7 days).
+ * Applies one graded quiz to the user's review schedule (Leitner boxes). A miss, first or repeated,
+ * puts the question in box 1: it comes back after 1 day, never later than before. A right answer to
+ * a scheduled question moves it up a box (3 days, then 7); right again from box 3, it leaves the
+ * schedule. A right answer to a question not scheduled changes nothing.
  */
 export function updateReviewSchedule(db: Db, userId: number, graded: { questionId: string; score: number }[], at: number): void {
   const get = db.prepare('SELECT step FROM review_items WHERE user_id = ? AND question_id = ?').pluck();
@@ -182,14 +184,15 @@ export function updateReviewSchedule(db: Db, userId: number, graded: { questionI
     `INSERT INTO review_items (user_id, question_id, step, due_at, last_missed_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (user_id, question_id) DO UPDATE SET step = excluded.step, due_at = excluded.due_at, last_missed_at = excluded.last_missed_at`,
   );
+  const promote = db.prepare('UPDATE review_items SET step = ?, due_at = ? WHERE user_id = ? AND question_id = ?');
   for (const g of graded) {
-    if (g.score >= 1) {
-      del.run(userId, g.questionId);
-      continue;
-    }
     const prev = get.get(userId, g.questionId) as number | undefined;
-    const step = prev === undefined ? 1 : Math.min(prev + 1, REVIEW_INTERVAL_DAYS.length);
-    put.run(userId, g.questionId, step, at + REVIEW_INTERVAL_DAYS[step - 1] * DAY_MS, at);
+    if (g.score < 1) {
+      put.run(userId, g.questionId, 1, at + REVIEW_INTERVAL_DAYS[0] * DAY_MS, at);
+    } else if (prev !== undefined) {
+      if (prev >= REVIEW_INTERVAL_DAYS.length) del.run(userId, g.questionId);
+      else promote.run(prev + 1, at + REVIEW_INTERVAL_DAYS[prev] * DAY_MS, userId, g.questionId);
+    }
   }
 }
 
