@@ -129,6 +129,21 @@ describe('during a quiz', () => {
     expect(resumed.body.questions.find((q: { id: string }) => q.id === 'fx-ordering').options).toEqual(quiz.questions.find((q) => q.id === 'fx-ordering')?.options);
   });
 
+  it('a reload returns to the question the learner was on', async () => {
+    const quiz = await startProducerQuiz();
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(0);
+    const moved = await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 4 } });
+    expect(moved.status).toBe(200);
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(4);
+    const beyond = await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 7 } });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.error.message).toMatch(/has 7 questions, numbered from 0/);
+    expect((await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { body: { position: 1 } })).status).toBe(404);
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(4);
+    await t.call('POST', `/api/quizzes/${quiz.id}/submit`, { token: quiz.token });
+    expect((await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 2 } })).status).toBe(409);
+  });
+
   it('rejects answers that do not fit the question, and questions not in the quiz', async () => {
     const quiz = await startProducerQuiz();
     const wrongShape = await t.call('PUT', `/api/quizzes/${quiz.id}/answers/fx-ordering`, { token: quiz.token, body: { answer: { selected: ['first'] } } });
@@ -219,6 +234,17 @@ describe('results', () => {
     // acks is tested by fx-single, fx-multiple and fx-numeric-accept: all right.
     expect(r.byTopic.find((s: { key: string }) => s.key === 'acks')).toEqual({ key: 'acks', points: 3, max: 3, pct: 1 });
     expect(r.byTopic.find((s: { key: string }) => s.key === 'system-design')).toEqual({ key: 'system-design', points: 0.5, max: 1, pct: 0.5 });
+  });
+
+  it('an open answer revealed empty cannot be self-graded: ticking is refused with 400 and it scores 0', async () => {
+    const quiz = await startProducerQuiz();
+    expect((await t.call('POST', `/api/quizzes/${quiz.id}/questions/fx-open/reveal`, { token: quiz.token })).status).toBe(200);
+    const tick = await t.call('PUT', `/api/quizzes/${quiz.id}/answers/fx-open`, { token: quiz.token, body: { answer: { text: '', ticked: [0, 1, 2, 3] } } });
+    expect(tick.status).toBe(400);
+    expect(tick.body.error).toMatchObject({ code: 'invalid_answer' });
+    expect(tick.body.error.message).toMatch(/empty, so there is nothing to self-assess/);
+    const r = (await t.call('POST', `/api/quizzes/${quiz.id}/submit`, { token: quiz.token })).body.results;
+    expect(r.questions.find((q: { id: string }) => q.id === 'fx-open')).toMatchObject({ score: 0, answered: false });
   });
 
   it('a wrong answer costs the point and the review lists it', async () => {

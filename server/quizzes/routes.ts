@@ -24,6 +24,7 @@ import {
   REVIEW_INTERVAL_DAYS,
   reviewItems,
   saveAnswer,
+  setPosition,
   submitAttempt,
   sweepExpired,
   tokenMatches,
@@ -131,6 +132,7 @@ const AttemptSchema = z
     serverNow: z.number(),
     remainingMs: z.number().openapi({ description: 'Time left on the server clock; 0 once submitted or expired' }),
     timeLimitSeconds: z.number(),
+    currentPosition: z.number().int().openapi({ description: 'The question (0-based position) the learner was last on; a reload returns there' }),
     submittedAt: z.number().nullable(),
     autoSubmitted: z.boolean(),
     questions: z.array(PublicQuestionSchema),
@@ -237,6 +239,14 @@ const saveRoute = createRoute({
   },
 });
 
+const positionRoute = createRoute({
+  method: 'put',
+  path: '/{id}/position',
+  summary: 'Remember which question you are on, so a reload returns to it',
+  request: { params: IdParams, headers: TokenHeader, body: { content: { 'application/json': { schema: z.object({ position: z.number().int().min(0).max(49) }).strict() } }, required: true } },
+  responses: { 200: json(z.object({ currentPosition: z.number() }).openapi('QuizPosition'), 'Remembered'), ...errors(400, 404, 409, 503) },
+});
+
 const revealRoute = createRoute({
   method: 'post',
   path: '/{id}/questions/{questionId}/reveal',
@@ -314,6 +324,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       serverNow: now,
       remainingMs: submitted ? 0 : Math.max(0, row.deadline_at - now),
       timeLimitSeconds: row.time_limit_s,
+      currentPosition: Math.min(row.current_position, Math.max(0, questions.length - 1)),
       submittedAt: row.submitted_at,
       autoSubmitted: row.auto_submitted === 1,
       questions,
@@ -448,6 +459,21 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       }
       if (!saveAnswer(db, id, questionId, answer, now)) return fail(c, 409, 'quiz_expired', expiredMessage(row));
       return c.json({ questionId, savedAt: now, remainingMs: Math.max(0, row.deadline_at - now) }, 200);
+    })
+    .openapi(positionRoute, (c) => {
+      const bank = loadBank();
+      const { id } = c.req.valid('param');
+      const { position } = c.req.valid('json');
+      let row = findAttempt(c, id);
+      if (!row) return notFound(c, id);
+      const now = deps.now();
+      if (row.submitted_at !== null) return fail(c, 409, 'quiz_submitted', 'This quiz was already submitted; open it to see the results.');
+      row = closeIfExpired(db, bank, row, now);
+      if (row.submitted_at !== null) return fail(c, 409, 'quiz_expired', `Time ran out at ${new Date(row.deadline_at).toISOString()}; the quiz was submitted automatically. Open it to see your results.`);
+      if (position >= row.question_count)
+        return fail(c, 400, 'invalid_position', `This quiz has ${row.question_count} questions, numbered from 0; position ${position} is not one of them.`);
+      if (!setPosition(db, id, position, now)) return fail(c, 409, 'quiz_expired', expiredMessage(row));
+      return c.json({ currentPosition: position }, 200);
     })
     .openapi(revealRoute, (c) => {
       const bank = loadBank();

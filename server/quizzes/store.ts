@@ -28,6 +28,8 @@ export interface AttemptRow {
   auto_submitted: number;
   points: number | null;
   score: number | null;
+  /** The question (0-based position) the learner was last on. */
+  current_position: number;
 }
 
 export interface AnswerRow {
@@ -102,6 +104,14 @@ export function saveAnswer(db: Db, attemptId: string, questionId: string, answer
          AND EXISTS (SELECT 1 FROM quiz_attempts WHERE id = ? AND submitted_at IS NULL AND deadline_at > ?)`,
     )
     .run(JSON.stringify(answer), now, attemptId, questionId, attemptId, now);
+  return r.changes === 1;
+}
+
+/** Remembers which question the learner is on, while the attempt is open; false when it is not. */
+export function setPosition(db: Db, attemptId: string, position: number, now: number): boolean {
+  const r = db
+    .prepare('UPDATE quiz_attempts SET current_position = ? WHERE id = ? AND submitted_at IS NULL AND deadline_at > ? AND ? < question_count')
+    .run(position, attemptId, now, position);
   return r.changes === 1;
 }
 
