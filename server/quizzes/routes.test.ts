@@ -40,6 +40,15 @@ describe('building a quiz', () => {
     expect(few.body.questions).toHaveLength(2);
   });
 
+  it('two quizzes in a row from the same pool repeat only what the pool forces', async () => {
+    const u = t.addUser('variety@example.test');
+    const body = { mode: 'practice', pattern: 'producer', count: 4 };
+    const first = (await t.call('POST', '/api/quizzes', { user: u, body })).body.questions.map((q: { id: string }) => q.id);
+    const second = (await t.call('POST', '/api/quizzes', { user: u, body })).body.questions.map((q: { id: string }) => q.id);
+    // 7 producer questions, 4 + 4 asked: exactly one repeats.
+    expect(second.filter((id: string) => first.includes(id))).toHaveLength(1);
+  });
+
   it('says so when no question matches, instead of starting an empty quiz', async () => {
     const res = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', pattern: 'groups', level: 'expert' } });
     expect(res.status).toBe(422);

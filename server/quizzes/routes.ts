@@ -21,6 +21,7 @@ import {
   getAnswers,
   getAttempt,
   markRevealed,
+  previousQuestionIds,
   REVIEW_INTERVAL_DAYS,
   reviewItems,
   saveAnswer,
@@ -384,10 +385,9 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
           );
         }
         questions = due.slice(0, body.count).map((i) => bank.byId.get(i.question_id) as Question);
-      } else if (body.mode === 'mock') {
-        questions = selectMock(bank.questions, body.count, random);
       } else {
-        questions = selectPractice(bank.questions, body, body.count, random);
+        const recent = previousQuestionIds(db, { userId: user?.id ?? null, clientKey });
+        questions = body.mode === 'mock' ? selectMock(bank.questions, body.count, random, recent) : selectPractice(bank.questions, body, body.count, random, recent);
       }
       if (questions.length === 0) {
         const what = [body.pattern && `pattern ${body.pattern}`, body.level && `level ${body.level}`, body.topic && `topic ${body.topic}`].filter(Boolean).join(', ') || 'any filter';

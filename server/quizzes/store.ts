@@ -87,6 +87,17 @@ export function createAttempt(
   return { id, token };
 }
 
+/** Question ids of the caller's most recent attempt (a user's, or a guest client's), for variety. */
+export function previousQuestionIds(db: Db, owner: { userId: number | null; clientKey: string }): Set<string> {
+  const last = (
+    owner.userId !== null
+      ? db.prepare('SELECT id FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').pluck().get(owner.userId)
+      : db.prepare('SELECT id FROM quiz_attempts WHERE client_key = ? AND user_id IS NULL ORDER BY started_at DESC, rowid DESC LIMIT 1').pluck().get(owner.clientKey)
+  ) as string | undefined;
+  if (!last) return new Set();
+  return new Set(db.prepare('SELECT question_id FROM quiz_answers WHERE attempt_id = ?').pluck().all(last) as string[]);
+}
+
 export function getAttempt(db: Db, id: string): AttemptRow | undefined {
   return db.prepare('SELECT * FROM quiz_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
 }
