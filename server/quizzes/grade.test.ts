@@ -48,6 +48,7 @@ describe('grading', () => {
     expect(gradeAnswer(q('fx-open'), { text: 'my answer' })).toBe(0);
     expect(gradeAnswer(q('fx-open'), { text: 'my answer', ticked: [0, 2, 3] })).toBe(0.75);
     expect(gradeAnswer(q('fx-open'), null)).toBe(0);
+    expect(gradeAnswer(q('fx-open'), { text: '  \n ', ticked: [0, 1, 2, 3] })).toBe(0);
   });
 
   it('rejects answers of the wrong shape or naming unknown options', () => {
@@ -57,6 +58,8 @@ describe('grading', () => {
     expect(answerProblem(q('fx-ordering'), { order: ['first', 'second'] }, false)).toMatch(/every option/);
     expect(answerProblem(q('fx-open'), { text: 'x', ticked: [0] }, false)).toMatch(/Reveal/);
     expect(answerProblem(q('fx-open'), { text: 'x', ticked: [9] }, true)).toMatch(/4 key points/);
+    expect(answerProblem(q('fx-open'), { text: ' ', ticked: [0] }, true)).toMatch(/empty, so there is nothing to self-assess/);
+    expect(answerProblem(q('fx-open'), { text: '' }, true)).toBeNull();
     expect(answerProblem(q('fx-multiple'), { selected: ['a', 'c'] }, false)).toBeNull();
   });
 });

@@ -54,6 +54,8 @@ export function answerProblem(q: Question, answer: Answer, revealed: boolean): s
     case 'open': {
       if (!('text' in answer)) return shape;
       if (answer.ticked && answer.ticked.length > 0) {
+        if (answer.text.trim() === '')
+          return `Your answer to question ${q.id} is empty, so there is nothing to self-assess: key points can be ticked only for what you wrote. Write your answer before revealing the model answer next time; this one scores 0.`;
         if (!revealed) return 'Reveal the model answer before ticking key points (POST …/reveal).';
         if (answer.ticked.some((i) => i >= q.keyPoints.length)) return `Question ${q.id} has ${q.keyPoints.length} key points, numbered from 0.`;
         if (new Set(answer.ticked).size !== answer.ticked.length) return 'Tick each key point once.';
@@ -93,7 +95,8 @@ export function gradeAnswer(q: Question, answer: Answer | null): number {
       return n !== null && Math.abs(n - q.answer.value) <= q.answer.tolerance + 1e-9 ? 1 : 0;
     }
     case 'open':
-      return 'text' in answer && answer.ticked ? new Set(answer.ticked).size / q.keyPoints.length : 0;
+      // An empty answer covers no key point, whatever was ticked.
+      return 'text' in answer && answer.text.trim() !== '' && answer.ticked ? new Set(answer.ticked).size / q.keyPoints.length : 0;
   }
 }
 

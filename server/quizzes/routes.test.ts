@@ -1,5 +1,5 @@
 // /api/quizzes through app.request(): building quizzes, hidden answers, the server-side deadline,
-// resuming after a reload, results by topic, and the 1/3/7-day review schedule.
+// resuming after a reload, results by topic, and the review schedule (a miss: 1 day; right answers: 3, then 7 days).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp } from './test-app.ts';
 
@@ -38,6 +38,15 @@ describe('building a quiz', () => {
     expect(both.body.questions.map((q: { id: string }) => q.id)).toEqual(['fx-consumer-beginner']);
     const few = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', pattern: 'producer', count: 2 } });
     expect(few.body.questions).toHaveLength(2);
+  });
+
+  it('two quizzes in a row from the same pool repeat only what the pool forces', async () => {
+    const u = t.addUser('variety@example.test');
+    const body = { mode: 'practice', pattern: 'producer', count: 4 };
+    const first = (await t.call('POST', '/api/quizzes', { user: u, body })).body.questions.map((q: { id: string }) => q.id);
+    const second = (await t.call('POST', '/api/quizzes', { user: u, body })).body.questions.map((q: { id: string }) => q.id);
+    // 7 producer questions, 4 + 4 asked: exactly one repeats.
+    expect(second.filter((id: string) => first.includes(id))).toHaveLength(1);
   });
 
   it('says so when no question matches, instead of starting an empty quiz', async () => {
@@ -127,6 +136,21 @@ describe('during a quiz', () => {
     expect(resumed.body.answers['fx-single']).toEqual({ answer: { selected: ['b'] }, savedAt: t.now() - 15_000 });
     expect(resumed.body.questions.map((q: { id: string }) => q.id)).toEqual(quiz.questions.map((q) => q.id));
     expect(resumed.body.questions.find((q: { id: string }) => q.id === 'fx-ordering').options).toEqual(quiz.questions.find((q) => q.id === 'fx-ordering')?.options);
+  });
+
+  it('a reload returns to the question the learner was on', async () => {
+    const quiz = await startProducerQuiz();
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(0);
+    const moved = await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 4 } });
+    expect(moved.status).toBe(200);
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(4);
+    const beyond = await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 7 } });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.error.message).toMatch(/has 7 questions, numbered from 0/);
+    expect((await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { body: { position: 1 } })).status).toBe(404);
+    expect((await t.call('GET', `/api/quizzes/${quiz.id}`, { token: quiz.token })).body.currentPosition).toBe(4);
+    await t.call('POST', `/api/quizzes/${quiz.id}/submit`, { token: quiz.token });
+    expect((await t.call('PUT', `/api/quizzes/${quiz.id}/position`, { token: quiz.token, body: { position: 2 } })).status).toBe(409);
   });
 
   it('rejects answers that do not fit the question, and questions not in the quiz', async () => {
@@ -221,6 +245,17 @@ describe('results', () => {
     expect(r.byTopic.find((s: { key: string }) => s.key === 'system-design')).toEqual({ key: 'system-design', points: 0.5, max: 1, pct: 0.5 });
   });
 
+  it('an open answer revealed empty cannot be self-graded: ticking is refused with 400 and it scores 0', async () => {
+    const quiz = await startProducerQuiz();
+    expect((await t.call('POST', `/api/quizzes/${quiz.id}/questions/fx-open/reveal`, { token: quiz.token })).status).toBe(200);
+    const tick = await t.call('PUT', `/api/quizzes/${quiz.id}/answers/fx-open`, { token: quiz.token, body: { answer: { text: '', ticked: [0, 1, 2, 3] } } });
+    expect(tick.status).toBe(400);
+    expect(tick.body.error).toMatchObject({ code: 'invalid_answer' });
+    expect(tick.body.error.message).toMatch(/empty, so there is nothing to self-assess/);
+    const r = (await t.call('POST', `/api/quizzes/${quiz.id}/submit`, { token: quiz.token })).body.results;
+    expect(r.questions.find((q: { id: string }) => q.id === 'fx-open')).toMatchObject({ score: 0, answered: false });
+  });
+
   it('a wrong answer costs the point and the review lists it', async () => {
     const quiz = await startProducerQuiz();
     await t.call('PUT', `/api/quizzes/${quiz.id}/answers/fx-ordering`, { token: quiz.token, body: { answer: { order: ['second', 'first', 'third', 'fourth'] } } });
@@ -243,7 +278,7 @@ describe('review of missed questions', () => {
     return t.call('POST', `/api/quizzes/${quiz.body.id}/submit`, { user });
   }
 
-  it('brings a miss back after 1, 3 then 7 days, and drops it once answered right', async () => {
+  it('brings a miss back the next day, spaces it out with right answers, and a new miss resets it', async () => {
     const u = t.addUser('learner@example.test');
     // Beginner producer questions: fx-single and fx-true-false. Miss fx-single only.
     await takeQuiz(u, 'practice', { 'fx-single': { selected: ['a'] }, 'fx-true-false': { selected: ['true'] } });
@@ -259,10 +294,15 @@ describe('review of missed questions', () => {
     const r1 = await takeQuiz(u, 'review', { 'fx-single': { selected: ['c'] } });
     expect(r1.body.questions.map((q: { id: string }) => q.id)).toEqual(['fx-single']);
     review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
+    expect(review.items[0]).toMatchObject({ step: 1, intervalDays: 1, dueAt: t.now() + DAY });
+
+    t.advance(DAY);
+    await takeQuiz(u, 'review', { 'fx-single': { selected: ['b'] } });
+    review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
     expect(review.items[0]).toMatchObject({ step: 2, intervalDays: 3, dueAt: t.now() + 3 * DAY });
 
     t.advance(3 * DAY);
-    await takeQuiz(u, 'review', { 'fx-single': { selected: ['a'] } });
+    await takeQuiz(u, 'review', { 'fx-single': { selected: ['b'] } });
     review = (await t.call('GET', '/api/quizzes/review', { user: u })).body;
     expect(review.items[0]).toMatchObject({ step: 3, intervalDays: 7, dueAt: t.now() + 7 * DAY });
 

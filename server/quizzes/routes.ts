@@ -21,8 +21,11 @@ import {
   getAnswers,
   getAttempt,
   markRevealed,
+  previousQuestionIds,
+  REVIEW_INTERVAL_DAYS,
   reviewItems,
   saveAnswer,
+  setPosition,
   submitAttempt,
   sweepExpired,
   tokenMatches,
@@ -130,6 +133,7 @@ const AttemptSchema = z
     serverNow: z.number(),
     remainingMs: z.number().openapi({ description: 'Time left on the server clock; 0 once submitted or expired' }),
     timeLimitSeconds: z.number(),
+    currentPosition: z.number().int().openapi({ description: 'The question (0-based position) the learner was last on; a reload returns there' }),
     submittedAt: z.number().nullable(),
     autoSubmitted: z.boolean(),
     questions: z.array(PublicQuestionSchema),
@@ -171,7 +175,7 @@ const createQuizRoute = createRoute({
 const reviewRoute = createRoute({
   method: 'get',
   path: '/review',
-  summary: 'Your missed questions scheduled for review (1, 3, then 7 days until answered right)',
+  summary: 'Your missed questions scheduled for review (a miss: 1 day; each right answer: 3, then 7 days, then done)',
   responses: {
     200: json(
       z
@@ -234,6 +238,14 @@ const saveRoute = createRoute({
     200: json(z.object({ questionId: z.string(), savedAt: z.number(), remainingMs: z.number() }).openapi('AnswerSaved'), 'Saved'),
     ...errors(400, 404, 409, 503),
   },
+});
+
+const positionRoute = createRoute({
+  method: 'put',
+  path: '/{id}/position',
+  summary: 'Remember which question you are on, so a reload returns to it',
+  request: { params: IdParams, headers: TokenHeader, body: { content: { 'application/json': { schema: z.object({ position: z.number().int().min(0).max(49) }).strict() } }, required: true } },
+  responses: { 200: json(z.object({ currentPosition: z.number() }).openapi('QuizPosition'), 'Remembered'), ...errors(400, 404, 409, 503) },
 });
 
 const revealRoute = createRoute({
@@ -313,6 +325,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       serverNow: now,
       remainingMs: submitted ? 0 : Math.max(0, row.deadline_at - now),
       timeLimitSeconds: row.time_limit_s,
+      currentPosition: Math.min(row.current_position, Math.max(0, questions.length - 1)),
       submittedAt: row.submitted_at,
       autoSubmitted: row.auto_submitted === 1,
       questions,
@@ -372,10 +385,9 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
           );
         }
         questions = due.slice(0, body.count).map((i) => bank.byId.get(i.question_id) as Question);
-      } else if (body.mode === 'mock') {
-        questions = selectMock(bank.questions, body.count, random);
       } else {
-        questions = selectPractice(bank.questions, body, body.count, random);
+        const recent = previousQuestionIds(db, { userId: user?.id ?? null, clientKey });
+        questions = body.mode === 'mock' ? selectMock(bank.questions, body.count, random, recent) : selectPractice(bank.questions, body, body.count, random, recent);
       }
       if (questions.length === 0) {
         const what = [body.pattern && `pattern ${body.pattern}`, body.level && `level ${body.level}`, body.topic && `topic ${body.topic}`].filter(Boolean).join(', ') || 'any filter';
@@ -399,7 +411,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
           nextDueAt: future[0]?.due_at ?? null,
           items: items.map((i) => {
             const q = bank.byId.get(i.question_id);
-            return { questionId: i.question_id, step: i.step, intervalDays: [1, 3, 7][i.step - 1], dueAt: i.due_at, lastMissedAt: i.last_missed_at, prompt: q?.prompt ?? null, pattern: q?.pattern ?? null };
+            return { questionId: i.question_id, step: i.step, intervalDays: REVIEW_INTERVAL_DAYS[i.step - 1], dueAt: i.due_at, lastMissedAt: i.last_missed_at, prompt: q?.prompt ?? null, pattern: q?.pattern ?? null };
           }),
         },
         200,
@@ -447,6 +459,21 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       }
       if (!saveAnswer(db, id, questionId, answer, now)) return fail(c, 409, 'quiz_expired', expiredMessage(row));
       return c.json({ questionId, savedAt: now, remainingMs: Math.max(0, row.deadline_at - now) }, 200);
+    })
+    .openapi(positionRoute, (c) => {
+      const bank = loadBank();
+      const { id } = c.req.valid('param');
+      const { position } = c.req.valid('json');
+      let row = findAttempt(c, id);
+      if (!row) return notFound(c, id);
+      const now = deps.now();
+      if (row.submitted_at !== null) return fail(c, 409, 'quiz_submitted', 'This quiz was already submitted; open it to see the results.');
+      row = closeIfExpired(db, bank, row, now);
+      if (row.submitted_at !== null) return fail(c, 409, 'quiz_expired', `Time ran out at ${new Date(row.deadline_at).toISOString()}; the quiz was submitted automatically. Open it to see your results.`);
+      if (position >= row.question_count)
+        return fail(c, 400, 'invalid_position', `This quiz has ${row.question_count} questions, numbered from 0; position ${position} is not one of them.`);
+      if (!setPosition(db, id, position, now)) return fail(c, 409, 'quiz_expired', expiredMessage(row));
+      return c.json({ currentPosition: position }, 200);
     })
     .openapi(revealRoute, (c) => {
       const bank = loadBank();

@@ -28,6 +28,8 @@ export interface AttemptRow {
   auto_submitted: number;
   points: number | null;
   score: number | null;
+  /** The question (0-based position) the learner was last on. */
+  current_position: number;
 }
 
 export interface AnswerRow {
@@ -85,6 +87,17 @@ export function createAttempt(
   return { id, token };
 }
 
+/** Question ids of the caller's most recent attempt (a user's, or a guest client's), for variety. */
+export function previousQuestionIds(db: Db, owner: { userId: number | null; clientKey: string }): Set<string> {
+  const last = (
+    owner.userId !== null
+      ? db.prepare('SELECT id FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').pluck().get(owner.userId)
+      : db.prepare('SELECT id FROM quiz_attempts WHERE client_key = ? AND user_id IS NULL ORDER BY started_at DESC, rowid DESC LIMIT 1').pluck().get(owner.clientKey)
+  ) as string | undefined;
+  if (!last) return new Set();
+  return new Set(db.prepare('SELECT question_id FROM quiz_answers WHERE attempt_id = ?').pluck().all(last) as string[]);
+}
+
 export function getAttempt(db: Db, id: string): AttemptRow | undefined {
   return db.prepare('SELECT * FROM quiz_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
 }
@@ -102,6 +115,14 @@ export function saveAnswer(db: Db, attemptId: string, questionId: string, answer
          AND EXISTS (SELECT 1 FROM quiz_attempts WHERE id = ? AND submitted_at IS NULL AND deadline_at > ?)`,
     )
     .run(JSON.stringify(answer), now, attemptId, questionId, attemptId, now);
+  return r.changes === 1;
+}
+
+/** Remembers which question the learner is on, while the attempt is open; false when it is not. */
+export function setPosition(db: Db, attemptId: string, position: number, now: number): boolean {
+  const r = db
+    .prepare('UPDATE quiz_attempts SET current_position = ? WHERE id = ? AND submitted_at IS NULL AND deadline_at > ? AND ? < question_count')
+    .run(position, attemptId, now, position);
   return r.changes === 1;
 }
 
@@ -172,8 +193,10 @@ export function sweepExpired(db: Db, bank: Bank, now: number, userId?: number): 
 }
 
 /**
- * Applies one graded quiz to the user's review schedule: a right answer removes the question; a miss
- * schedules it 1 day out, and each further miss moves it to the next interval (3, then 7 days).
+ * Applies one graded quiz to the user's review schedule (Leitner boxes). A miss, first or repeated,
+ * puts the question in box 1: it comes back after 1 day, never later than before. A right answer to
+ * a scheduled question moves it up a box (3 days, then 7); right again from box 3, it leaves the
+ * schedule. A right answer to a question not scheduled changes nothing.
  */
 export function updateReviewSchedule(db: Db, userId: number, graded: { questionId: string; score: number }[], at: number): void {
   const get = db.prepare('SELECT step FROM review_items WHERE user_id = ? AND question_id = ?').pluck();
@@ -182,14 +205,15 @@ export function updateReviewSchedule(db: Db, userId: number, graded: { questionI
     `INSERT INTO review_items (user_id, question_id, step, due_at, last_missed_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (user_id, question_id) DO UPDATE SET step = excluded.step, due_at = excluded.due_at, last_missed_at = excluded.last_missed_at`,
   );
+  const promote = db.prepare('UPDATE review_items SET step = ?, due_at = ? WHERE user_id = ? AND question_id = ?');
   for (const g of graded) {
-    if (g.score >= 1) {
-      del.run(userId, g.questionId);
-      continue;
-    }
     const prev = get.get(userId, g.questionId) as number | undefined;
-    const step = prev === undefined ? 1 : Math.min(prev + 1, REVIEW_INTERVAL_DAYS.length);
-    put.run(userId, g.questionId, step, at + REVIEW_INTERVAL_DAYS[step - 1] * DAY_MS, at);
+    if (g.score < 1) {
+      put.run(userId, g.questionId, 1, at + REVIEW_INTERVAL_DAYS[0] * DAY_MS, at);
+    } else if (prev !== undefined) {
+      if (prev >= REVIEW_INTERVAL_DAYS.length) del.run(userId, g.questionId);
+      else promote.run(prev + 1, at + REVIEW_INTERVAL_DAYS[prev] * DAY_MS, userId, g.questionId);
+    }
   }
 }
 

@@ -127,6 +127,8 @@ export function QuestionView({ q, index, total, answer, onAnswer, revealed, onRe
 function OpenAnswer({ q, name, answer, onAnswer, revealed, onReveal, disabled }: { q: QuizQuestion; name: string; answer: Answer | undefined; onAnswer: QuestionViewProps['onAnswer']; revealed?: { modelAnswer: string; keyPoints: string[] }; onReveal: () => void; disabled: boolean }) {
   const text = answer && 'text' in answer ? answer.text : '';
   const ticked = answer && 'text' in answer ? (answer.ticked ?? []) : [];
+  // Nothing written means nothing to self-assess: the server refuses ticks on an empty answer.
+  const empty = text.trim() === '';
   return (
     <div>
       <Md text={q.prompt} />
@@ -149,14 +151,21 @@ function OpenAnswer({ q, name, answer, onAnswer, revealed, onReveal, disabled }:
           <button type="button" class="btn secondary" disabled={disabled} onClick={onReveal} data-testid="quiz-reveal">
             Check against the model answer
           </button>{' '}
-          <span class="muted">Your written answer is locked once you look.</span>
+          <span class="muted">
+            Your written answer is locked once you look.{empty && ' With nothing written yet, you can read the model answer but this question will score 0.'}
+          </span>
         </p>
       ) : (
         <div class="quiz-reveal">
           <p id={`${name}-locked`} class="muted">Your answer is locked. Compare it with the model answer and tick what you covered.</p>
           <h3>Model answer</h3>
           <Md text={revealed.modelAnswer} />
-          <fieldset disabled={disabled}>
+          {empty && (
+            <p class="bad" id={`${name}-empty`} data-testid="quiz-open-empty">
+              You revealed the model answer without writing one, so there is nothing to tick: this question scores 0.
+            </p>
+          )}
+          <fieldset disabled={disabled || empty} aria-describedby={empty ? `${name}-empty` : undefined} data-testid="quiz-keypoints">
             <legend>Self-assessed: which key points did your answer cover? This question scores the fraction you tick.</legend>
             {revealed.keyPoints.map((k, i) => (
               <div class="quiz-choice" key={i}>

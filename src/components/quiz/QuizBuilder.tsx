@@ -161,7 +161,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
         {user === undefined ? (
           <p class="muted">Checking your review schedule…</p>
         ) : !user ? (
-          <p>Questions you miss come back after 1, 3 and 7 days until you get them right. <a href="/signup/">Create an account</a> or <a href="/signin/">sign in</a> to use it; quizzes you take now as a guest move to your account.</p>
+          <p>A question you miss comes back the next day; each time you get it right it waits longer (3, then 7 days) before it leaves the list, and a new miss brings it back the next day. <a href="/signup/">Create an account</a> or <a href="/signin/">sign in</a> to use it; quizzes you take now as a guest move to your account.</p>
         ) : review && review.due > 0 ? (
           <>
             <p>{review.due} missed question{review.due === 1 ? ' is' : 's are'} due for review.</p>

@@ -123,7 +123,7 @@ export function QuizResults({ attempt, signedIn, headingRef }: { attempt: Attemp
           <>
             <p>
               You missed {misses.length} question{misses.length === 1 ? '' : 's'}.{' '}
-              {signedIn ? 'They come back in a review quiz after 1 day, then 3, then 7, until you answer them right.' : 'Sign up to get them back in a review quiz after 1, 3 and 7 days.'}
+              {signedIn ? 'They come back in a review quiz the next day; each right answer spaces them out (3, then 7 days) until they leave the list, and a new miss brings them back the next day.' : 'Sign up to get them back in a review quiz after 1, 3 and 7 days.'}
             </p>
             <ul data-testid="quiz-misses">
               {misses.map((m) => (

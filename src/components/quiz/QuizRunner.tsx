@@ -1,7 +1,8 @@
 // The quiz runner island (/quiz/play/?id=…): loads the attempt from the server, shows one question
 // at a time (or all), saves each answer as it changes, counts down to the server's deadline, and
 // when time runs out lets the server close the attempt, then shows the results. A reload picks up
-// the same attempt with its saved answers and the time the server says is left.
+// the same attempt with its saved answers, the question the learner was on and the time the server
+// says is left.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { recordGuestQuiz, quizToken } from '../../lib/guest-store.ts';
 import { ApiError, apiJson, currentUser, type Me } from '../../lib/learner-api.ts';
@@ -54,6 +55,7 @@ export default function QuizRunner() {
   const confirmButton = useRef<HTMLButtonElement | null>(null);
   const pending = useRef(new Map<string, { answer: Answer; timer: ReturnType<typeof setTimeout> | null }>());
   const focusOnRender = useRef<number | 'results' | null>(null);
+  const positionRestored = useRef(false);
 
   const token = quizToken(id);
   const headers = token ? { 'x-quiz-token': token } : undefined;
@@ -67,6 +69,10 @@ export default function QuizRunner() {
       // Keep what the learner is typing right now if the server has an older copy.
       if (a.status === 'in_progress') for (const [qid, p] of pending.current) next[qid] = p.answer;
       setAnswers(next);
+      if (!positionRestored.current) {
+        positionRestored.current = true;
+        setCurrent(Math.max(0, Math.min(a.questions.length - 1, a.currentPosition ?? 0)));
+      }
       if (a.status === 'submitted') {
         focusOnRender.current = 'results';
         const t = token;
@@ -213,9 +219,12 @@ export default function QuizRunner() {
   const running = attempt.status === 'in_progress';
   const answeredCount = qs.filter((q) => isAnswered(answers[q.id])).length;
   const go = (i: number) => {
-    focusOnRender.current = i;
-    setCurrent(Math.max(0, Math.min(qs.length - 1, i)));
+    const next = Math.max(0, Math.min(qs.length - 1, i));
+    focusOnRender.current = next;
+    setCurrent(next);
     setConfirming(false);
+    // Best effort: if this is lost, a reload just opens an earlier question.
+    void apiJson(`/api/quizzes/${encodeURIComponent(id)}/position`, { method: 'PUT', body: { position: next }, headers }).catch(() => undefined);
   };
 
   return (

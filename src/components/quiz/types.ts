@@ -44,6 +44,8 @@ export interface Attempt {
   serverNow: number;
   remainingMs: number;
   timeLimitSeconds: number;
+  /** The question the learner was last on (0-based); a reload returns there. */
+  currentPosition: number;
   submittedAt: number | null;
   autoSubmitted: boolean;
   questions: QuizQuestion[];
