@@ -1,6 +1,7 @@
 // Deterministic randomness for graders: the same seed always yields the same input data, so a
 // failing run can be reproduced exactly by grading again with the same seed. The seed never reaches
 // the program: ids and amounts drawn from it are unpredictable to learner code.
+import { partitionForKey } from './partitioner.ts';
 
 /** A seeded pseudo-random generator (mulberry32) with small helpers. */
 export interface Rng {
@@ -71,8 +72,19 @@ export function hex(rng: Rng, n: number): string {
 }
 
 /** Distinct random account ids like `acct-3f9a`. */
-export function accountIds(rng: Rng, count: number): string[] {
+export function accountIds(rng: Rng, count: number, partitions?: number): string[] {
   const out = new Set<string>();
+  if (partitions !== undefined) {
+    // The first `partitions` accounts land on partitions 0, 1, … (default partitioner), so input that
+    // starts with them touches every partition: no partition goes untested.
+    if (count < partitions) throw new Error(`need at least ${partitions} accounts to cover ${partitions} partitions`);
+    for (let p = 0; p < partitions; p++) {
+      let id: string;
+      do id = `acct-${hex(rng, 4)}`;
+      while (out.has(id) || partitionForKey(id, partitions) !== p);
+      out.add(id);
+    }
+  }
   while (out.size < count) out.add(`acct-${hex(rng, 4)}`);
   return [...out];
 }

@@ -29,11 +29,12 @@ interface AccountEvent {
 /** The grader's events for this run's seed. */
 export function eventsFor(seed: number): AccountEvent[] {
   const rng = createRng(seed ^ 0x5eed);
-  const accounts = accountIds(rng, ACCOUNTS);
+  const accounts = accountIds(rng, ACCOUNTS, PARTITIONS);
   const ids = uniqueIds(rng, COUNT, 'evt');
   const seqs = new Map<string, number>();
-  return ids.map((id) => {
-    const account = rng.pick(accounts);
+  // The first events cover every partition, so none of them goes untested.
+  return ids.map((id, i) => {
+    const account = i < PARTITIONS ? accounts[i] : rng.pick(accounts);
     const seq = (seqs.get(account) ?? 0) + 1;
     seqs.set(account, seq);
     return { id, account, seq, type: rng.pick(TYPES), amountCents: rng.int(100, 99_999) };
