@@ -3,14 +3,14 @@
 // final results. Prints p50/p95 for sequential runs and 4 concurrent submissions with a warm pool,
 // sequential runs with no pool, the phase breakdown, and how many runs did not pass.
 //   RUNS=20 (sequential, warm)  CONCURRENT=4  NOPOOL_RUNS=5  POOL_SIZE=1  GRADING_CONCURRENCY=2 (concurrent phase)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABS_DIR } from '../labs/_kit/load.ts';
+import { loadLabRegistry } from '../labs/_kit/registry.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDb } from '../server/db/index.ts';
 import { createGradingService } from '../server/grading/service.ts';
-import type { RunResults } from '../server/grading/types.ts';
+import type { RunResults } from '../labs/_kit/results.ts';
 import { createKafkaRuntime } from '../server/kafka/runtime.ts';
 
 const RUNS = Number(process.env.RUNS ?? 20);
@@ -18,7 +18,8 @@ const CONCURRENT = Number(process.env.CONCURRENT ?? 4);
 const NOPOOL_RUNS = Number(process.env.NOPOOL_RUNS ?? 5);
 const POOL_SIZE = Number(process.env.POOL_SIZE ?? 1);
 const LAB = 'keyed-producer';
-const code = readFileSync(join(LABS_DIR, LAB, 'solution', 'main.ts'), 'utf8');
+const labs = loadLabRegistry();
+const code = labs.get(LAB)!.solutions.typescript!;
 
 interface Sample {
   ms: number;
@@ -36,7 +37,7 @@ async function phase(name: string, poolSize: number, concurrency: number, runs: 
   const config = { ...loadConfig(), dataDir: dir, kafkaPoolSize: poolSize };
   const db = openDb(dir);
   const kafka = createKafkaRuntime(config);
-  const grading = createGradingService({ db, kafka, concurrency });
+  const grading = createGradingService({ db, kafka, labs, concurrency });
   const samples: Sample[] = [];
   try {
     if (poolSize > 0) {
@@ -80,9 +81,9 @@ function report(name: string, samples: Sample[]) {
   const avg = (k: keyof RunResults['timings']) => Math.round(samples.reduce((a, s) => a + (s.results?.timings[k] ?? 0), 0) / Math.max(1, samples.length));
   const restarts = samples.flatMap((s) => s.results?.faults.filter((f) => f.kind === 'broker-restart').map((f) => f.durationMs ?? 0) ?? []);
   const restartAvg = Math.round(restarts.reduce((a, b) => a + b, 0) / Math.max(1, restarts.length));
-  const lost = samples.reduce((a, s) => a + (s.results?.faults.filter((f) => f.kind === 'produce-response-lost').length ?? 0), 0);
+  const lost = samples.reduce((a, s) => a + (s.results?.faults.filter((f) => f.kind === 'response-lost').length ?? 0), 0);
   console.log(`${name.padEnd(34)} n=${String(samples.length).padStart(2)}  p50 ${fmt(pct(ms, 50))}  p95 ${fmt(pct(ms, 95))}  failed ${failed.length}` +
-    `  [avg ms: queued ${avg('queuedMs')}, broker lease ${avg('brokerMs')}, scenario ${avg('scenarioMs')} (broker restarts ${restarts.length}, avg ${restartAvg}; lost produce responses ${lost}), checks ${avg('checksMs')}]`);
+    `  [avg ms: compile ${avg('compileMs')}, queued ${avg('queuedMs')}, broker lease ${avg('leaseMs')}, topics ${avg('topicsMs')}, seed ${avg('seedMs')}, scenario ${avg('scenarioMs')} (broker restarts ${restarts.length}, avg ${restartAvg}; lost produce responses ${lost}), checks ${avg('checksMs')}]`);
   for (const f of failed) console.log(`  failed run: ${f.results?.status} ${f.results?.kind} ${f.results?.message ?? f.results?.tests.find((t) => t.status !== 'pass')?.message?.split('\n')[0]}`);
 }
 

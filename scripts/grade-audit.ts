@@ -5,8 +5,8 @@
 // not what fixture.json says.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { judgeFixture, labFixtures, type FixtureMeta } from '../labs/_kit/fixtures.ts';
-import { loadGrader, loadLabs } from '../labs/_kit/load.ts';
+import { judgeFixture, type FixtureMeta } from '../labs/_kit/fixtures.ts';
+import { loadLabRegistry } from '../labs/_kit/registry.ts';
 import { loadConfig } from '../server/config.ts';
 import { gradeSubmission } from '../server/grading/pipeline.ts';
 import { createKafkaRuntime } from '../server/kafka/runtime.ts';
@@ -20,17 +20,18 @@ function arg(name: string): string | undefined {
 async function main(): Promise<number> {
   const seeds = Number(arg('seeds') ?? 1);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new Error('--seeds must be an integer from 1 to 20');
-  const labs = loadLabs().filter((l) => !arg('lab') || l.slug === arg('lab'));
+  const registry = loadLabRegistry();
+  const labs = registry.list().filter((l) => !arg('lab') || l.slug === arg('lab'));
   if (labs.length === 0) throw new Error(`no lab called "${arg('lab')}"`);
   if (arg('verdict') && !['pass', 'fail'].includes(arg('verdict')!)) throw new Error('--verdict must be pass or fail');
   const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
   const rows: { lab: string; name: string; expected: string; seed: number; got: string; failed: string; ok: boolean; problem: string | null }[] = [];
   try {
     for (const lab of labs) {
-      const grader = await loadGrader(lab);
+      const grader = await registry.grader(lab);
       const programs: { name: string; file: string; meta: FixtureMeta }[] = [
         { name: '(solution)', file: join(lab.dir, 'solution', 'main.ts'), meta: { verdict: 'pass' as const, why: 'the reference solution' } },
-        ...labFixtures(lab),
+        ...lab.fixtures,
       ].filter((p) => (!arg('only') || p.name === arg('only')) && (!arg('verdict') || p.meta.verdict === arg('verdict')));
       for (const p of programs) {
         for (let seed = 1; seed <= seeds; seed++) {

@@ -12,11 +12,11 @@ import { securityHeaders } from './auth/headers.ts';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { allowedOriginsFromEnv, originCheck } from './auth/origin.ts';
 import { authRoutes } from './auth/routes.ts';
-import { labPageRoutes } from './lab-page/routes.ts';
+import { labPageRoutes } from './labs/page-routes.ts';
 import { quizRoutes } from './quizzes/routes.ts';
 import { progressRoutes } from './progress/routes.ts';
-import { labsRoutes } from './labs/routes.ts';
-import { runsRoutes } from './runs/routes.ts';
+import { labsRoutes } from './labs/lab-routes.ts';
+import { runsRoutes } from './labs/run-routes.ts';
 import { serving } from './http/serving.ts';
 
 /** Largest request body the API accepts (lab code has its own, smaller limit). */

@@ -9,6 +9,7 @@ import { loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
 import { createGradingService } from './grading/service.ts';
+import { loadLabRegistry } from '../labs/_kit/registry.ts';
 import { sandboxSupport, sweepSandboxLeftovers } from './sandbox/index.ts';
 
 const config = loadConfig();
@@ -22,8 +23,9 @@ else {
 }
 const db = openDb(config.dataDir);
 const kafka = createKafkaRuntime(config);
-const grading = createGradingService({ db, kafka, now: Date.now });
-const app = createApp({ config, db, kafka, now: Date.now, grading, sandbox: () => sandbox });
+const labs = loadLabRegistry();
+const grading = createGradingService({ db, kafka, labs, now: Date.now });
+const app = createApp({ config, db, kafka, labs, now: Date.now, grading, sandbox: () => sandbox });
 
 const distDir = join(config.root, 'dist');
 const apiOnly = process.env.API_ONLY === '1';

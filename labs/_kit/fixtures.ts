@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LabInfo } from './load.ts';
 import type { RunResults } from './results.ts';
 
 export const fixtureMetaSchema = z
@@ -26,7 +25,7 @@ export interface LabFixture {
 }
 
 /** Every fixture of a lab, sorted by name; throws naming the file when a fixture.json is missing or invalid. */
-export function labFixtures(lab: Pick<LabInfo, 'dir' | 'slug'>): LabFixture[] {
+export function labFixtures(lab: { dir: string; slug: string }): LabFixture[] {
   const dir = join(lab.dir, 'fixtures');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)

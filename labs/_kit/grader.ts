@@ -1,21 +1,13 @@
 // The grader contract every labs/<slug>/grader.ts implements. A grader declares the topics a run
 // needs and the environment the learner's program gets, seeds input (setup), drives the program
 // and injects faults (scenario), then runs ordered checks that look only at what the broker saw.
+import type { Evidence, FaultKind, ProgramExit } from './results.ts';
 import type { Rng } from './rng.ts';
 import type { WireEvent } from './wire.ts';
 
 export type { WireEvent } from './wire.ts';
 
-/** One piece of broker-side evidence behind a check's verdict. */
-export interface Evidence {
-  topic?: string;
-  partition?: number;
-  offset?: string;
-  key?: string | null;
-  expected?: unknown;
-  actual?: unknown;
-  note?: string;
-}
+export type { Evidence, FaultKind, FaultRecord, ProgramExit } from './results.ts';
 
 /** What a check (or a shared check helper) concludes. */
 export interface CheckOutcome {
@@ -90,28 +82,6 @@ export interface OffsetCommitRecord {
   logOffset: string;
   /** True when the commit came from a transaction (sendOffsets), false for a plain commitOffsets. */
   transactional: boolean;
-}
-
-/** An injected fault, as it ends up in the results' fault schedule. */
-export interface FaultRecord {
-  kind: 'program-kill' | 'program-restart' | 'program-start' | 'program-stop' | 'program-pause' | 'program-resume' | 'broker-restart' | 'produce-response-lost' | 'response-lost' | string;
-  /** Milliseconds since the scenario started. */
-  atMs: number;
-  detail: string;
-  /** How long the fault took to apply, when it is not instant (e.g. a broker restart). */
-  durationMs?: number;
-}
-
-/** How one learner program instance ended (from the sandbox). */
-export interface ProgramExit {
-  instance: number;
-  reason: 'exited' | 'killed' | 'wall-timeout' | 'cpu-limit' | 'memory-limit' | 'output-limit' | 'crashed';
-  code: number | null;
-  signal: string | null;
-  /** True when the grader itself stopped or killed this instance (a planned fault, not a crash). */
-  byGrader: boolean;
-  wallMs: number;
-  stderrTail: string;
 }
 
 /** Controls for the learner's program: one or several sandboxed instances sharing the lab's env. */
@@ -193,7 +163,7 @@ export interface GraderContext {
   waitFor(description: string, probe: () => Promise<boolean> | boolean, opts: { timeoutMs: number; intervalMs?: number }): Promise<boolean>;
   sleep(ms: number): Promise<void>;
   /** Records a fault in the schedule (program and broker controls do this themselves). */
-  recordFault(kind: string, detail: string): void;
+  recordFault(kind: FaultKind, detail: string): void;
   /** Adds a line to the run's notes (shown with the results). */
   note(text: string): void;
   /** Data the scenario wants to hand to the checks (e.g. a snapshot taken at kill time). */

@@ -1,17 +1,17 @@
-// `npm run grade -- <lab-slug> <file.ts> [--seed N]`: grades one program through the same pipeline
+// `npm run grade -- <lab-slug> <file.ts> [--seed N] [--labs-dir DIR]`: grades one program through the same pipeline
 // as the API (bundle in the sandbox's compiler, fresh broker, sandboxed program, checks) and prints
 // the results JSON. Exit code: 0 pass, 1 fail (a check failed, the program crashed, timed out or did
 // not compile), 2 infrastructure error or bad usage.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { loadGrader, loadLabs } from '../../labs/_kit/load.ts';
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
 import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
 import { gradeSubmission } from './pipeline.ts';
-import type { RunResults } from './types.ts';
+import type { RunResults } from '../../labs/_kit/results.ts';
 
 function usage(message: string): never {
-  console.error(`${message}\nUsage: npm run grade -- <lab-slug> <file.ts> [--seed N]`);
+  console.error(`${message}\nUsage: npm run grade -- <lab-slug> <file.ts> [--seed N] [--labs-dir DIR]\n       npm run grade -- --list [--labs-dir DIR]`);
   process.exit(2);
 }
 
@@ -20,18 +20,25 @@ async function main(): Promise<number> {
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args.splice(seedAt, 2)[1]) : 1;
   if (!Number.isInteger(seed) || seed < 1) usage('--seed must be a positive integer.');
+  const dirAt = args.indexOf('--labs-dir');
+  const labsDir = dirAt >= 0 ? args.splice(dirAt, 2)[1] : undefined;
+  if (dirAt >= 0 && !labsDir) usage('--labs-dir needs a folder.');
+  const labs = loadLabRegistry(labsDir);
+  if (args[0] === '--list') {
+    for (const l of labs.list()) console.log(`${l.slug}\t${l.frontmatter.title}\t${l.languages.join(',')}`);
+    return 0;
+  }
   const [slug, file] = args;
   if (!slug || !file) usage('Missing arguments.');
-  const labs = loadLabs();
-  const lab = labs.find((l) => l.slug === slug);
-  if (!lab) usage(`Unknown lab "${slug}". Labs: ${labs.map((l) => l.slug).join(', ')}`);
+  const lab = labs.get(slug);
+  if (!lab) usage(`Unknown lab "${slug}". Labs: ${labs.list().map((l) => l.slug).join(', ')}`);
   let code: string;
   try {
     code = readFileSync(file, 'utf8');
   } catch (err) {
     usage(`Cannot read ${file}: ${(err as Error).message}`);
   }
-  const grader = await loadGrader(lab);
+  const grader = await labs.grader(lab);
   // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
   const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 0 });
   let results: RunResults;

@@ -3,7 +3,7 @@
 // instance's relay), Kafka read/produce helpers, waits with timeouts, and the fault schedule and
 // notes that end up in the results.
 import type { Admin, Kafka } from 'kafkajs';
-import type { FaultRecord, GraderContext, ProgramControl, ProgramExit, TopicLog, WireEvent } from '../../labs/_kit/grader.ts';
+import type { FaultKind, FaultRecord, GraderContext, ProgramControl, ProgramExit, TopicLog, WireEvent } from '../../labs/_kit/grader.ts';
 import { committedOffsets, endOffsets, offsetCommitLog, produceRecords } from '../../labs/_kit/kafka.ts';
 import { createRng } from '../../labs/_kit/rng.ts';
 import type { Broker } from '../kafka/types.ts';
@@ -74,7 +74,7 @@ export function createRunContext(o: ContextOptions): RunContext {
   const wire = createWireLog(o.policy, started);
   for (const [id, name] of o.topicIds) wire.topicIds.set(id, name);
 
-  const recordFault = (kind: string, detail: string): FaultRecord => {
+  const recordFault = (kind: FaultKind, detail: string): FaultRecord => {
     const f: FaultRecord = { kind, atMs: Date.now() - started, detail };
     faults.push(f);
     o.onFault(f);
@@ -131,7 +131,7 @@ export function createRunContext(o: ContextOptions): RunContext {
   const live = () => [...instances.values()].filter((i) => !i.done);
   const pick = (instance?: number) => (instance === undefined ? live() : live().filter((i) => i.id === instance));
 
-  async function killInstances(list: Instance[], record: boolean, kind = 'program-kill'): Promise<void> {
+  async function killInstances(list: Instance[], record: boolean, kind: FaultKind = 'program-kill'): Promise<void> {
     for (const i of list) {
       i.byGrader = true;
       if (record) recordFault(kind, `SIGKILL instance ${i.id}`);

@@ -5,22 +5,24 @@
 import { buildTimeline } from './timeline.ts';
 import type { Check, Grader, ProgramExit } from '../../labs/_kit/grader.ts';
 import { createTopics, graderKafka } from '../../labs/_kit/kafka.ts';
-import type { LabInfo } from '../../labs/_kit/load.ts';
+import type { Lab } from '../../labs/_kit/registry.ts';
+import { RESULTS_VERSION, emptyTimings, type ResultKind, type RunEvent, type RunResults, type TestResult } from '../../labs/_kit/results.ts';
 import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
 import { createRunContext, type LaunchProgram, type RunContext } from './context.ts';
 import { openLogReader, type LogReader } from './log-reader.ts';
 import { capTail } from './output.ts';
-import { RESULTS_VERSION, type ResultKind, type RunEvent, type RunResults, type TestResult } from './types.ts';
+import { compileErrorResults, compileSubmission } from './compile.ts';
 
 /** Inputs of one graded run. */
 export interface RunSpec {
   runId: string;
-  lab: LabInfo;
+  lab: Lab;
   grader: Grader;
   /** The learner's bundled program. */
   js: string;
   seed: number;
-  /** Time spent waiting in the queue, for timings. */
+  /** Time spent compiling and waiting in the queue before the pipeline, for timings. */
+  compileMs?: number;
   queuedMs?: number;
 }
 
@@ -42,22 +44,25 @@ class InfraError extends Error {}
 /** Runs the whole pipeline; never throws: every failure becomes results. */
 export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunEvent) => void = () => {}): Promise<RunResults> {
   const t0 = Date.now();
-  const timings = { queuedMs: spec.queuedMs ?? 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 };
-  const state = (s: 'starting-broker' | 'running' | 'grading') => emit({ type: 'state', state: s, at: Date.now() });
+  const timings = { ...emptyTimings(), compileMs: spec.compileMs ?? 0, queuedMs: spec.queuedMs ?? 0 };
+  const state = (s: 'preparing' | 'running' | 'grading') => emit({ type: 'state', state: s, at: Date.now() });
   let lease: BrokerLease | undefined;
   let run: RunContext | undefined;
   let admin: ReturnType<ReturnType<typeof graderKafka>['admin']> | undefined;
   let reader: LogReader | undefined;
-  const finish = (r: Omit<RunResults, 'version' | 'lab' | 'seed' | 'timings' | 'timeline'>): RunResults => {
-    timings.totalMs = Date.now() - t0 + timings.queuedMs;
+  const finish = (r: Omit<RunResults, 'version' | 'lab' | 'language' | 'seed' | 'timings' | 'timeline' | 'output' | 'diagnostics'>): RunResults => {
+    timings.totalMs = Date.now() - t0 + timings.compileMs + timings.queuedMs;
     const timeline = run ? buildTimeline(run.wire.events, run.faults) : [];
-    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, seed: spec.seed, timeline, timings };
+    const out = run ? collectOutput(run) : { text: '', truncated: false };
+    const output = out.text === '' ? null : capTail(out.text, undefined, out.truncated);
+    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, language: 'typescript', seed: spec.seed, output, diagnostics: [], timeline, timings };
   };
   try {
-    state('starting-broker');
+    state('preparing');
     const tb = Date.now();
     try {
       lease = await deps.kafka.acquire();
+      timings.leaseMs = Date.now() - tb;
     } catch (err) {
       throw new InfraError(`No Kafka broker could be started for this run: ${(err as Error).message}`);
     }
@@ -72,7 +77,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     } catch (err) {
       throw new InfraError(`The run's broker did not accept the lab's topics: ${(err as Error).message}`);
     }
-    timings.brokerMs = Date.now() - tb;
+    timings.topicsMs = Date.now() - tb - timings.leaseMs;
 
     run = createRunContext({
       broker: lease.broker,
@@ -99,7 +104,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     } catch (err) {
       throw new InfraError(`Seeding the lab's input failed: ${(err as Error).message}`);
     }
-    timings.setupMs = Date.now() - ts;
+    timings.seedMs = Date.now() - ts;
     const tsc = Date.now();
     try {
       await spec.grader.scenario(ctx);
@@ -127,8 +132,6 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     timings.checksMs = Date.now() - tc;
     if (tests.length === 0) throw new InfraError('The grader ran no checks; zero checks is never a pass.');
 
-    const output = collectOutput(run);
-    if (tests.length) tests[0].output = output.text === '' ? null : capTail(output.text, undefined, output.truncated);
     if (checkError) {
       return finish({ status: 'error', message: `${checkError}. This is our fault, not your code's; try again.`, kind: 'infrastructure-error', tests, faults: run.faults, program: { instances: run.exits }, notes: run.notes });
     }
@@ -197,40 +200,17 @@ function programProblem(exits: ProgramExit[]): { kind: ResultKind; message: stri
   }
 }
 
-/** Results for a program that did not compile: a failure of the learner's, with no check run. */
-export function compileErrorResults(lab: LabInfo, grader: Grader, error: string, seed: number): RunResults {
-  return {
-    version: RESULTS_VERSION,
-    status: 'fail',
-    kind: 'compile-error',
-    lab: lab.slug,
-    seed,
-    tests: grader.checks.map((c, i) => ({
-      name: c.name,
-      status: 'fail',
-      message: i === 0 ? `Your program did not compile, so it was not run:\n${error}` : 'Not checked: the program did not compile.',
-      output: null,
-      task_id: c.taskId,
-      evidence: [],
-    })),
-    faults: [],
-    program: { instances: [] },
-    timeline: [],
-    notes: [],
-    timings: { queuedMs: 0, brokerMs: 0, setupMs: 0, scenarioMs: 0, checksMs: 0, totalMs: 0 },
-  };
-}
-
 /** Bundles and grades one submission: the CLI's and the golden tests' entry to the pipeline. */
 export async function gradeSubmission(
-  lab: LabInfo,
+  lab: Lab,
   grader: Grader,
   code: string,
   opts: { seed: number; runId: string; bundle: (code: string) => Promise<{ ok: true; js: string } | { ok: false; error: string }> },
   deps: PipelineDeps,
   emit?: (e: RunEvent) => void,
 ): Promise<RunResults> {
-  const bundled = await opts.bundle(code);
-  if (!bundled.ok) return compileErrorResults(lab, grader, bundled.error, opts.seed);
-  return gradeRun({ runId: opts.runId, lab, grader, js: bundled.js, seed: opts.seed }, deps, emit);
+  const t0 = Date.now();
+  const compiled = await compileSubmission(code, opts.bundle);
+  if (!compiled.ok) return compileErrorResults(lab.slug, grader, compiled, opts.seed);
+  return gradeRun({ runId: opts.runId, lab, grader, js: compiled.js, seed: opts.seed, compileMs: Date.now() - t0 }, deps, emit);
 }

@@ -8,7 +8,11 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDb, type Db } from '../db/index.ts';
 import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
 import { createGradingService, concurrencyFromEnv } from './service.ts';
-import type { RunEvent } from './types.ts';
+import type { RunEvent } from '../../labs/_kit/results.ts';
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
+
+const labs = loadLabRegistry();
+const SLUG = labs.list()[0].slug;
 
 let dir: string;
 let db: Db;
@@ -41,10 +45,10 @@ async function until(cond: () => boolean) {
 
 it('grades one run at a time and tells queued runs their position', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, kafka, concurrency: 1, bundle });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, bundle });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const r = await svc.submit({ labSlug: 'keyed-producer', code: 'x', userId: null, clientKey: 'ip:1' });
+    const r = await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:1' });
     if (!r.ok) throw new Error(r.message);
     ids.push(r.runId);
   }
@@ -53,13 +57,13 @@ it('grades one run at a time and tells queued runs their position', async () => 
   await until(() => waiting.length === 1);
   await tick();
   expect(waiting.length).toBe(1);
-  expect(svc.getRun(ids[0])?.status).toBe('starting-broker');
-  expect(svc.getRun(ids[1])).toMatchObject({ status: 'queued', position: 1 });
-  expect(svc.getRun(ids[2])).toMatchObject({ status: 'queued', position: 2 });
+  expect(svc.getRun(ids[0])?.state).toBe('preparing');
+  expect(svc.getRun(ids[1])).toMatchObject({ state: 'queued', position: 1 });
+  expect(svc.getRun(ids[2])).toMatchObject({ state: 'queued', position: 2 });
 
   waiting.shift()!(new Error('no broker'));
   await until(() => waiting.length === 1);
-  expect(svc.getRun(ids[0])).toMatchObject({ status: 'done', outcome: 'error' });
+  expect(svc.getRun(ids[0])).toMatchObject({ state: 'done', outcome: 'error' });
   expect(svc.getRun(ids[2])?.position).toBe(1);
   expect(third.some((e) => e.type === 'state' && e.state === 'queued' && e.position === 1)).toBe(true);
 
@@ -67,13 +71,13 @@ it('grades one run at a time and tells queued runs their position', async () => 
   await until(() => waiting.length === 1);
   waiting.shift()!(new Error('no broker'));
   await svc.idle();
-  expect(ids.map((id) => svc.getRun(id)?.status)).toEqual(['done', 'done', 'done']);
+  expect(ids.map((id) => svc.getRun(id)?.state)).toEqual(['done', 'done', 'done']);
 });
 
 it('runs up to the configured number at once', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, kafka, concurrency: 2, bundle });
-  for (let i = 0; i < 3; i++) await svc.submit({ labSlug: 'keyed-producer', code: 'x', userId: null, clientKey: 'ip:1' });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 2, bundle });
+  for (let i = 0; i < 3; i++) await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:1' });
   await until(() => waiting.length === 2);
   await tick();
   expect(waiting.length).toBe(2);
@@ -86,17 +90,17 @@ it('runs up to the configured number at once', async () => {
 });
 
 it('closes runs left unfinished by a previous server process as errors', () => {
-  db.prepare("INSERT INTO runs (id, client_key, lab_slug, code, status, created_at) VALUES ('orphan-run-1', 'ip:1', 'keyed-producer', 'x', 'running', 1)").run();
-  const svc = createGradingService({ db, kafka: gatedKafka().kafka, bundle });
+  db.prepare("INSERT INTO runs (id, client_key, lab_slug, code, state, created_at) VALUES ('orphan-run-1', 'ip:1', 'keyed-producer', 'x', 'running', 1)").run();
+  const svc = createGradingService({ db, labs, kafka: gatedKafka().kafka, bundle });
   const run = svc.getRun('orphan-run-1');
-  expect(run).toMatchObject({ status: 'done', outcome: 'error' });
+  expect(run).toMatchObject({ state: 'done', outcome: 'error' });
   expect(run?.results?.message).toContain('restarted');
 });
 
 it('bounds the queue: one learner may have 3 runs waiting, everyone together maxQueued, each refusal with a Retry-After', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, kafka, concurrency: 1, bundle, maxQueued: 4 });
-  const submit = (clientKey: string, userId: number | null = null) => svc.submit({ labSlug: 'keyed-producer', code: 'x', userId, clientKey });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, bundle, maxQueued: 4 });
+  const submit = (clientKey: string, userId: number | null = null) => svc.submit({ labSlug: SLUG, code: 'x', userId, clientKey });
   // The first run starts; three more of the same guest wait; a fourth waiting one is refused.
   for (let i = 0; i < 4; i++) expect((await submit('ip:1')).ok).toBe(true);
   await until(() => waiting.length === 1);

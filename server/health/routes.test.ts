@@ -1,3 +1,4 @@
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ function runtimeWith(status: Partial<KafkaStatus>): KafkaRuntime {
 
 function appWith(kafka: KafkaRuntime) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
-  return createApp({ config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka, now: Date.now });
+  return createApp({ config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka, labs: loadLabRegistry(), now: Date.now });
 }
 
 describe('GET /api/health', () => {
@@ -44,7 +45,7 @@ describe('GET /api/health sandbox report', () => {
   it('is degraded when learner programs cannot be sandboxed, and says why', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
     const app = createApp({
-      config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka: runtimeWith({}), now: Date.now,
+      config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka: runtimeWith({}), labs: loadLabRegistry(), now: Date.now,
       sandbox: () => ({ ok: false, problems: ['bubblewrap is not installed: apt-get install bubblewrap'], enforced: [], notEnforced: [] }),
     });
     const body = await (await app.request('/api/health')).json();

@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
 import type { SandboxSupport } from '../sandbox/support.ts';
 import type { GradingService } from '../grading/service.ts';
+import type { LabRegistry } from '../../labs/_kit/registry.ts';
 
 /** The signed-in user, set by the auth middleware (null for guests). */
 export interface SessionUser {
@@ -28,6 +29,8 @@ export interface AppDeps {
   kafka: KafkaRuntime;
   /** Injected clock so expiry and timer logic can be tested without waiting. */
   now: () => number;
+  /** Every lab, read once at start-up by the lab registry (the only reader of lab folders). */
+  labs: LabRegistry;
   /** Lab runs (queue, sandbox, grading); absent when the server cannot run labs. */
   grading?: GradingService;
   /** Whether learner programs can be sandboxed on this host (reported by /api/health). */

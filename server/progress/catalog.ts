@@ -1,6 +1,6 @@
-// What exists on disk to make progress against: lessons (content/lessons/*.mdx) and labs
-// (labs/<slug>/lab.mdx), with the pattern and level from their frontmatter. Re-read when a
-// directory changes, so a new lesson counts without a restart in development.
+// The lessons there are to make progress against (content/lessons/*.mdx), with the pattern and
+// level from their frontmatter. Re-read when the directory changes, so a new lesson counts without
+// a restart in development. Labs come from the lab registry (labs/_kit/registry.ts).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -50,18 +50,6 @@ export function lessonCatalog(dir: string): () => Item[] {
       .filter((f) => f.endsWith('.mdx'))
       .sort()
       .map((f) => toItem(f.slice(0, -4), frontmatter(readFileSync(join(dir, f), 'utf8'))))
-      .filter((x): x is Item => x !== null),
-  );
-}
-
-/** Labs in `dir` (one folder per lab with a lab.mdx; folders starting with _ are the kit). */
-export function labCatalog(dir: string): () => Item[] {
-  return cachedScan(dir, () =>
-    readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('_') && existsSync(join(dir, d.name, 'lab.mdx')))
-      .map((d) => d.name)
-      .sort()
-      .map((slug) => toItem(slug, frontmatter(readFileSync(join(dir, slug, 'lab.mdx'), 'utf8'))))
       .filter((x): x is Item => x !== null),
   );
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../curriculum/taxonomy.ts';
 import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../curriculum/readiness.ts';
 import type { Item } from './catalog.ts';
+import { createRunStore } from '../grading/run-store.ts';
 import { attemptSummary, type AttemptRow } from '../quizzes/store.ts';
 
 interface Counts {
@@ -14,25 +15,6 @@ interface Counts {
   timeSeconds: number;
 }
 const emptyCounts = (): Counts => ({ lessons: { read: 0, total: 0 }, labs: { passed: 0, attempted: 0, total: 0 }, quiz: { best: null, latest: null, attempts: 0 }, timeSeconds: 0 });
-
-function tableExists(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
-interface RunRow {
-  id: number | string;
-  lab_slug: string;
-  status: string;
-  outcome: string | null;
-  created_at: number;
-  duration_ms: number | null;
-}
-
-/** The user's lab runs; empty when the runs table (migration 010) is not there yet. */
-function labRuns(db: Db, userId: number): RunRow[] {
-  if (!tableExists(db, 'runs')) return [];
-  return db.prepare('SELECT id, lab_slug, status, outcome, created_at, duration_ms FROM runs WHERE user_id = ? ORDER BY created_at DESC').all(userId) as RunRow[];
-}
 
 /** Builds the dashboard for a user at `now`. */
 export function buildDashboard(
@@ -58,13 +40,13 @@ export function buildDashboard(
   }
 
   // Labs: attempted = at least one finished run; passed = at least one passing run.
-  const runs = labRuns(db, userId);
+  const runs = createRunStore(db).userRuns(userId);
   const labOutcome = new Map<string, { passed: boolean; attempted: boolean }>();
   for (const r of runs) {
-    const o = labOutcome.get(r.lab_slug) ?? { passed: false, attempted: false };
+    const o = labOutcome.get(r.labSlug) ?? { passed: false, attempted: false };
     if (r.outcome !== null) o.attempted = true;
     if (r.outcome === 'pass') o.passed = true;
-    labOutcome.set(r.lab_slug, o);
+    labOutcome.set(r.labSlug, o);
   }
   for (const l of input.labs) {
     const c = at(l.pattern, l.level);
@@ -136,7 +118,7 @@ export function buildDashboard(
   const instants: number[] = [
     ...reads.map((r) => r.read_at),
     ...(db.prepare('SELECT started_at FROM quiz_attempts WHERE user_id = ?').pluck().all(userId) as number[]),
-    ...runs.map((r) => r.created_at),
+    ...runs.map((r) => r.createdAt),
     ...(db.prepare('SELECT bucket_at FROM time_spent WHERE user_id = ? AND seconds > 0').pluck().all(userId) as number[]),
   ];
   const secondsByDay = new Map<string, number>();
@@ -154,13 +136,13 @@ export function buildDashboard(
   ).map(attemptSummary);
   const labTitles = new Map(input.labs.map((l) => [l.slug, l.title]));
   const runHistory = runs.slice(0, 20).map((r) => ({
-    id: String(r.id),
-    labSlug: r.lab_slug,
-    labTitle: labTitles.get(r.lab_slug) ?? r.lab_slug,
-    status: r.status,
+    id: r.id,
+    labSlug: r.labSlug,
+    labTitle: labTitles.get(r.labSlug) ?? r.labSlug,
+    state: r.state,
     outcome: r.outcome,
-    createdAt: r.created_at,
-    durationMs: r.duration_ms,
+    createdAt: r.createdAt,
+    durationMs: r.durationMs,
   }));
 
   const totals = {

@@ -9,23 +9,16 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-/** The lab engineer's runs table (migration 010) as documented, created here if not migrated yet. */
-function ensureRuns() {
-  t.db.exec(`CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY, user_id INTEGER REFERENCES users(id) ON DELETE CASCADE, client_key TEXT, lab_slug TEXT NOT NULL,
-    code TEXT, status TEXT NOT NULL, outcome TEXT, results_json TEXT, created_at INTEGER NOT NULL,
-    started_at INTEGER, finished_at INTEGER, duration_ms INTEGER)`);
-}
 let runSeq = 0;
 function addRun(user: number, lab: string, outcome: 'pass' | 'fail' | 'error' | null, at = t.now()) {
-  ensureRuns();
-  t.db.prepare("INSERT INTO runs (id, user_id, client_key, lab_slug, code, status, outcome, results_json, created_at, duration_ms) VALUES (?, ?, ?, ?, '', ?, ?, '{}', ?, 1200)").run(
+  // The verdict lives in the results document; the outcome column is computed from it.
+  t.db.prepare("INSERT INTO runs (id, user_id, client_key, lab_slug, code, state, results_json, created_at, duration_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 1200)").run(
     `run-${++runSeq}`,
     user,
     `user:${user}`,
     lab,
     outcome === null ? 'queued' : 'done',
-    outcome,
+    outcome === null ? null : JSON.stringify({ status: outcome, tests: [] }),
     at,
   );
 }
@@ -113,14 +106,6 @@ describe('dashboard', () => {
     expect(d.history.quizzes[0].score).toBe(0);
     expect(d.history.labRuns).toHaveLength(4);
     expect(d.history.labRuns[0]).toMatchObject({ labSlug: expect.any(String), labTitle: expect.stringMatching(/Fixture/) });
-  });
-
-  it('works without the lab runs table (before migration 010 existed)', async () => {
-    t.db.exec('DROP TABLE IF EXISTS runs');
-    const u = t.addUser('a@example.test');
-    const d = (await t.call('GET', '/api/progress/dashboard', { user: u })).body;
-    expect(d.totals.labsAttempted).toBe(0);
-    expect(d.history.labRuns).toEqual([]);
   });
 
   it('counts the streak in the user`s own time zone', async () => {

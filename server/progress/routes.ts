@@ -7,16 +7,16 @@ import { join } from 'node:path';
 import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
 import { PATTERNS, type Pattern } from '../../curriculum/taxonomy.ts';
+import { runStateSchema } from '../../labs/_kit/results.ts';
 import { bankLoader } from '../quizzes/bank.ts';
 import { claimAttempt, sweepExpired } from '../quizzes/store.ts';
-import { labCatalog, lessonCatalog, type Item } from './catalog.ts';
+import { lessonCatalog, type Item } from './catalog.ts';
 import { buildDashboard } from './dashboard.ts';
 
 /** Options for tests: fixture content directories. */
 export interface ProgressRouteOptions {
   questionsDir?: string;
   lessonsDir?: string;
-  labsDir?: string;
 }
 
 /** Longest time one heartbeat may report. */
@@ -110,7 +110,7 @@ const DashboardSchema = z
         z.object({ id: z.string(), mode: z.string(), spec: z.record(z.unknown()), startedAt: z.number(), submittedAt: z.number().nullable(), autoSubmitted: z.boolean(), questionCount: z.number(), score: z.number().nullable() }),
       ),
       labRuns: z.array(
-        z.object({ id: z.string(), labSlug: z.string(), labTitle: z.string(), status: z.string(), outcome: z.string().nullable(), createdAt: z.number(), durationMs: z.number().nullable() }),
+        z.object({ id: z.string(), labSlug: z.string(), labTitle: z.string(), state: runStateSchema, outcome: z.enum(['pass', 'fail', 'error']).nullable(), createdAt: z.number(), durationMs: z.number().nullable() }),
       ),
     }),
   })
@@ -173,7 +173,7 @@ const importRoute = createRoute({
 export function progressRoutes(deps: AppDeps, opts: ProgressRouteOptions = {}) {
   const root = deps.config.root;
   const lessons = lessonCatalog(opts.lessonsDir ?? join(root, 'content', 'lessons'));
-  const labs = labCatalog(opts.labsDir ?? join(root, 'labs'));
+  const labs = (): Item[] => deps.labs.list().map((l) => ({ slug: l.slug, title: l.frontmatter.title, pattern: l.frontmatter.pattern, level: l.frontmatter.level }));
   const loadBank = bankLoader(opts.questionsDir ?? join(root, 'content', 'questions'));
   const db = deps.db;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,5 +1,6 @@
 // The real app: /api/quizzes and /api/progress are mounted, documented in /api/openapi.json, and
 // the quiz engine loads the real question bank in content/questions.
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import type { KafkaRuntime } from '../kafka/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lz-mount-'));
 const db = openDb(dir);
-const app = createApp({ config: loadConfig({}, process.cwd()), db, kafka: {} as KafkaRuntime, now: Date.now });
+const app = createApp({ config: loadConfig({}, process.cwd()), db, kafka: {} as KafkaRuntime, labs: loadLabRegistry(), now: Date.now });
 afterAll(() => {
   db.close();
   rmSync(dir, { recursive: true, force: true });

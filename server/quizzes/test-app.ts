@@ -12,6 +12,7 @@ import { validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
 import { progressRoutes } from '../progress/routes.ts';
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { seededRandom } from './bank.ts';
 import { quizRoutes } from './routes.ts';
 
@@ -29,6 +30,7 @@ export function makeTestApp(opts: { start?: number; maxAttemptsPerHour?: number 
     config: loadConfig({}, join(here, '..', '..')),
     db,
     kafka: {} as KafkaRuntime,
+    labs: loadLabRegistry(FIXTURE_LABS),
     now: () => clock,
   };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -40,7 +42,7 @@ export function makeTestApp(opts: { start?: number; maxAttemptsPerHour?: number 
     await next();
   });
   app.route('/api/quizzes', quizRoutes(deps, { questionsDir: FIXTURE_QUESTIONS, random: seededRandom('tests'), maxAttemptsPerHour: opts.maxAttemptsPerHour }));
-  app.route('/api/progress', progressRoutes(deps, { questionsDir: FIXTURE_QUESTIONS, lessonsDir: FIXTURE_LESSONS, labsDir: FIXTURE_LABS }));
+  app.route('/api/progress', progressRoutes(deps, { questionsDir: FIXTURE_QUESTIONS, lessonsDir: FIXTURE_LESSONS, }));
 
   /** Sends a JSON request; `user` signs in as that user id, `token` opens a guest attempt. */
   async function call(method: string, path: string, o: { body?: unknown; user?: number; token?: string; ip?: string } = {}) {

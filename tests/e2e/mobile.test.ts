@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { FaultRecord, RunResults, TimelineEvent } from '../../labs/_kit/results.ts';
+import { emptyTimings, type FaultRecord, type RunResults, type TimelineEvent } from '../../labs/_kit/results.ts';
 import { REPO_ROOT, e2eUnavailable, startE2E, type E2E } from './harness.ts';
 
 const skip = e2eUnavailable();
@@ -78,7 +78,7 @@ function faultedResults(lab: string): RunResults {
   const faults: FaultRecord[] = [
     { kind: 'program-kill', atMs: 17_500, detail: 'killed instance 1 right after an acknowledged write', instance: 1 },
     { kind: 'program-restart', atMs: 20_000, detail: 'started instance 2 with the same group id', instance: 2 },
-    { kind: 'produce-response-lost', atMs: 26_000, detail: 'dropped the response to a Produce on lz-output-orders partition 1' },
+    { kind: 'response-lost', atMs: 26_000, detail: 'dropped the response to a Produce on lz-output-orders partition 1' },
   ];
   // The server puts faults on the timeline; the last one is left off to prove the page adds it from faults[].
   for (const f of faults.slice(0, 2)) timeline.push({ atMs: f.atMs, kind: 'fault', detail: `${f.kind}: ${f.detail}` });
@@ -87,7 +87,7 @@ function faultedResults(lab: string): RunResults {
     version: 3, status: 'fail', kind: 'checks-failed', lab, language: 'typescript', seed: 7, output: 'processing…\n', diagnostics: [],
     tests: [{ name: 'Every input record reaches the output exactly once', status: 'fail', message: 'Two records appear twice on lz-output-orders.', output: null, task_id: 'x', evidence: [{ topic: 'lz-output-orders', partition: 1, offset: '12', key: 'k3', expected: 'once', actual: 'twice' }] }],
     faults, program: { instances: [] }, timeline, notes: [],
-    timings: { compileMs: 0, queuedMs: 0, leaseMs: 0, namespaceMs: 0, seedMs: 0, scenarioMs: 0, sandboxStartMs: 0, programMs: 0, checksMs: 0, releaseMs: 0, storeMs: 0, notifyMs: 0, totalMs: 0 },
+    timings: emptyTimings(),
   };
 }
 

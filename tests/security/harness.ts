@@ -1,6 +1,7 @@
 // Shared set-up for the security tests: the real app over a temporary SQLite database, an injected
 // clock the test moves by hand, a Kafka stand-in (no test here touches Kafka), and request helpers
 // that send what a browser on this site would send (Origin, JSON, the session cookie).
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export function makeHarness(opts: { production?: boolean; trustProxy?: boolean }
       this.now += ms;
     },
   };
-  const build = (database: Db) => createApp({ config, db: database, kafka: noKafka, now: () => clock.now });
+  const build = (database: Db) => createApp({ config, db: database, kafka: noKafka, labs: loadLabRegistry(), now: () => clock.now });
   const h: Harness = {
     app: build(db),
     db,

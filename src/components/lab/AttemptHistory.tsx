@@ -1,5 +1,5 @@
 // The learner's runs of this lab, newest first; each opens that run's results.
-import type { Attempt } from '../../../server/lab-page/runs-view.ts';
+import type { Attempt } from '../../../server/grading/run-store.ts';
 
 export type { Attempt };
 

@@ -181,7 +181,7 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
                 {data.history.labRuns.map((r) => (
                   <li key={r.id}>
                     <a href={`/labs/${r.labSlug}/`}>{r.labTitle}</a> <span class="muted">{when(r.createdAt)}</span>{' '}
-                    <span class={r.outcome === 'pass' ? 'ok' : r.outcome ? 'bad' : 'muted'}>{r.outcome ?? r.status}</span>
+                    <span class={r.outcome === 'pass' ? 'ok' : r.outcome ? 'bad' : 'muted'}>{r.outcome ?? r.state}</span>
                   </li>
                 ))}
               </ul>

@@ -4,8 +4,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { RunRecord } from '../grading/service.ts';
-import type { RunEvent } from '../grading/types.ts';
+import type { RunView } from '../grading/service.ts';
+import { runStateSchema, RUN_EVENT_TYPES } from '../../labs/_kit/results.ts';
+import { RunResultsSchema } from './schemas.ts';
+import type { RunEvent } from '../../labs/_kit/results.ts';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 
@@ -15,15 +17,15 @@ const RunSchema = z
   .object({
     id: z.string(),
     lab: z.string(),
-    state: z.enum(['queued', 'starting-broker', 'running', 'grading', 'done']),
+    state: runStateSchema,
     position: z.number().int().nullable(),
     outcome: z.enum(['pass', 'fail', 'error']).nullable(),
     createdAt: z.number().int(),
     startedAt: z.number().int().nullable(),
     finishedAt: z.number().int().nullable(),
     durationMs: z.number().int().nullable(),
-    /** Exercism v3 results plus evidence, faults, program exits, notes and timings; null until done. */
-    results: z.any(),
+    /** Exercism v3 results plus kind, evidence, faults, program exits, timeline, notes and timings; null until done. */
+    results: RunResultsSchema.nullable(),
   })
   .openapi('Run');
 
@@ -35,18 +37,18 @@ const getRun = createRoute({
 const getEvents = createRoute({
   method: 'get', path: '/{id}/events', summary: 'Server-Sent Events: state, queue position, faults, live output, final results',
   request: { params: IdParams },
-  responses: { 200: { description: 'An event stream (event: state|output|fault|done)', content: { 'text/event-stream': { schema: z.string() } } }, 404: errorResponse('No such run (or not yours)') },
+  responses: { 200: { description: `An event stream; the SSE event name is the event's type (${RUN_EVENT_TYPES.join(', ')}) and its data is the event as JSON`, content: { 'text/event-stream': { schema: z.string() } } }, 404: errorResponse('No such run (or not yours)') },
 });
 
-function owns(c: Context<AppEnv>, run: RunRecord): boolean {
+function owns(c: Context<AppEnv>, run: RunView): boolean {
   const user = c.var.user;
   if (user && run.userId === user.id) return true;
   return run.clientKey === c.var.clientKey;
 }
 
-function view(run: RunRecord) {
+function view(run: RunView) {
   return {
-    id: run.id, lab: run.labSlug, state: run.status, position: run.position, outcome: run.outcome,
+    id: run.id, lab: run.labSlug, state: run.state, position: run.position, outcome: run.outcome,
     createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt, durationMs: run.durationMs, results: run.results,
   };
 }
@@ -101,7 +103,7 @@ export function runsRoutes(deps: AppDeps) {
           setTimeout(() => resolve(false), 15_000).unref();
         });
         wake = null;
-        if (!got && !closed) await stream.writeSSE({ event: 'ping', data: '{}' });
+        if (!got && !closed) await stream.writeSSE({ event: 'ping', data: JSON.stringify({ type: 'ping', at: Date.now() } satisfies RunEvent) });
       }
     }) as never;
   });

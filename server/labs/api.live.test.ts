@@ -5,20 +5,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { LABS_DIR } from '../../labs/_kit/load.ts';
+import { LABS_DIR, loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { createGradingService } from '../grading/service.ts';
-import type { RunEvent } from '../grading/types.ts';
+import { runEventSchema, type RunEvent } from '../../labs/_kit/results.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lz-api-live-'));
 const config = { ...loadConfig({}, join(LABS_DIR, '..')), dataDir: dir, kafkaPoolSize: 1 };
 const db = openDb(dir);
 const kafka = createKafkaRuntime(config);
-const grading = createGradingService({ db, kafka, concurrency: 1 });
-const app = createApp({ config, db, kafka, now: Date.now, grading });
+const labs = loadLabRegistry();
+const grading = createGradingService({ db, kafka, labs, concurrency: 1 });
+const app = createApp({ config, db, kafka, labs, now: Date.now, grading });
 
 afterAll(async () => {
   await grading.close();
@@ -40,9 +41,10 @@ it('runs the reference solution from POST to a passing verdict over SSE', async 
   const sse = await app.request(`http://127.0.0.1/api/runs/${runId}/events`);
   expect(sse.status).toBe(200);
   const text = await sse.text(); // the stream ends after the done event
-  const events = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]) as RunEvent);
+  // Every event the stream sends is one the run contract defines, results included.
+  const events = [...text.matchAll(/^data: (.*)$/gm)].map((m) => runEventSchema.parse(JSON.parse(m[1])) as RunEvent);
   const states = events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
-  expect([...new Set(states)]).toEqual(['queued', 'starting-broker', 'running', 'grading', 'done']);
+  expect([...new Set(states)]).toEqual(['queued', 'preparing', 'running', 'grading', 'done']);
   expect(events.some((e) => e.type === 'output' && e.text.includes('published every event'))).toBe(true);
   expect(events.some((e) => e.type === 'fault' && e.fault.kind === 'response-lost')).toBe(true);
   const done = events.at(-1);

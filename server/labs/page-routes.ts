@@ -5,8 +5,10 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
-import { LAB_SLUG_RE, readLabFrontmatter, readLabSolution } from './lab-files.ts';
-import { getAttempt, listAttempts, hasPassingRun, type Caller } from './runs-view.ts';
+import { LAB_SLUG_RE } from '../../labs/_kit/registry.ts';
+import { runStateSchema } from '../../labs/_kit/results.ts';
+import { RunResultsSchema } from './schemas.ts';
+import { createRunStore, type Caller } from '../grading/run-store.ts';
 
 /** Largest draft kept on the server, in characters (the runs API has its own code limit). */
 export const MAX_DRAFT_CHARS = 64 * 1024;
@@ -27,8 +29,8 @@ const SolutionSchema = z.object({ code: z.string(), unlockedBy: z.enum(['pass', 
 const AttemptSchema = z
   .object({
     runId: z.string(),
-    state: z.string(),
-    outcome: z.string().nullable(),
+    state: runStateSchema,
+    outcome: z.enum(['pass', 'fail', 'error']).nullable(),
     passed: z.number().int().nullable(),
     total: z.number().int().nullable(),
     createdAt: z.number().int(),
@@ -71,7 +73,7 @@ const getAttempts = createRoute({
 const AttemptParams = SlugParams.extend({
   runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is letters, digits, hyphens and underscores').openapi({ param: { name: 'runId', in: 'path' } }),
 }).strict();
-const AttemptDetailSchema = AttemptSchema.extend({ code: z.string(), results: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The results document of the run (see the run results contract), or null while it is unfinished' }) }).openapi('LabAttemptDetail');
+const AttemptDetailSchema = AttemptSchema.extend({ code: z.string(), results: RunResultsSchema.nullable().openapi({ description: 'The results document of the run, or null while it is unfinished' }) }).openapi('LabAttemptDetail');
 const getAttemptRoute = createRoute({
   method: 'get', path: '/{slug}/attempts/{runId}', summary: "One of the caller's runs of a lab, with the code submitted and its results",
   request: { params: AttemptParams },
@@ -86,8 +88,8 @@ function caller(c: Context<AppEnv>): Caller {
 /** The lab-page sub-app, mounted at /api/labs next to the labs/runs routes. */
 export function labPageRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const { db } = deps;
-  const root = deps.config.root;
+  const { db, labs } = deps;
+  const runs = deps.grading?.store ?? createRunStore(db);
 
   const noLab = (c: Context<AppEnv>, slug: string) => apiError(c, 404, 'lab_not_found', `There is no lab called "${slug}". Pick one from /labs/.`);
   const guestDraft = (c: Context<AppEnv>) =>
@@ -100,7 +102,7 @@ export function labPageRoutes(deps: AppDeps) {
 
   app.openapi(getDraft, (c) => {
     const { slug } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    if (!labs.get(slug)) return noLab(c, slug);
     const user = c.var.user;
     if (!user) return guestDraft(c);
     const row = db.prepare('SELECT code, updated_at AS updatedAt FROM lab_drafts WHERE user_id = ? AND lab_slug = ?').get(user.id, slug) as
@@ -111,7 +113,7 @@ export function labPageRoutes(deps: AppDeps) {
 
   app.openapi(putDraft, (c) => {
     const { slug } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    if (!labs.get(slug)) return noLab(c, slug);
     const user = c.var.user;
     if (!user) return guestDraft(c);
     const { code } = c.req.valid('json');
@@ -124,15 +126,16 @@ export function labPageRoutes(deps: AppDeps) {
 
   app.openapi(getHints, (c) => {
     const { slug } = c.req.valid('param');
-    const lab = readLabFrontmatter(root, slug);
+    const lab = labs.get(slug);
     if (!lab) return noLab(c, slug);
     const { count } = c.req.valid('query');
-    return c.json({ hints: lab.hints.slice(0, count), total: lab.hints.length }, 200);
+    const { hints } = lab.frontmatter;
+    return c.json({ hints: hints.slice(0, count), total: hints.length }, 200);
   });
 
   app.openapi(postGiveUp, (c) => {
     const { slug } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    if (!labs.get(slug)) return noLab(c, slug);
     const who = caller(c);
     const now = deps.now();
     if (!gaveUp(who, slug)) {
@@ -143,29 +146,29 @@ export function labPageRoutes(deps: AppDeps) {
 
   app.openapi(getSolution, (c) => {
     const { slug } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
+    if (!labs.get(slug)) return noLab(c, slug);
     const who = caller(c);
-    const unlockedBy = hasPassingRun(db, who, slug) ? ('pass' as const) : gaveUp(who, slug) ? ('give-up' as const) : null;
+    const unlockedBy = runs.hasPassed(who, slug) ? ('pass' as const) : gaveUp(who, slug) ? ('give-up' as const) : null;
     if (!unlockedBy) {
       return apiError(c, 403, 'solution_locked', 'The reference solution unlocks after one of your runs passes every check, or after you give up on this lab (POST /api/labs/:slug/give-up with {"confirm": true}).');
     }
-    const code = readLabSolution(root, slug);
-    if (code === null) return apiError(c, 404, 'solution_missing', `The lab "${slug}" has no reference solution on this server. Report this to the site's maintainers.`);
+    const code = labs.get(slug)?.solutions.typescript;
+    if (code === undefined) return apiError(c, 404, 'solution_missing', `The lab "${slug}" has no reference solution on this server. Report this to the site's maintainers.`);
     return c.json({ code, unlockedBy }, 200);
   });
 
   app.openapi(getAttempts, (c) => {
     const { slug } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
-    return c.json({ attempts: listAttempts(db, caller(c), slug) }, 200);
+    if (!labs.get(slug)) return noLab(c, slug);
+    return c.json({ attempts: runs.attempts(caller(c), slug) }, 200);
   });
 
   app.openapi(getAttemptRoute, (c) => {
     const { slug, runId } = c.req.valid('param');
-    if (!readLabFrontmatter(root, slug)) return noLab(c, slug);
-    const attempt = getAttempt(db, caller(c), slug, runId);
+    if (!labs.get(slug)) return noLab(c, slug);
+    const attempt = runs.attempt(caller(c), slug, runId);
     if (!attempt) return apiError(c, 404, 'attempt_not_found', `You have no run "${runId}" of this lab. Pick one from your attempts list.`);
-    return c.json({ ...attempt, results: attempt.results as Record<string, unknown> | null }, 200);
+    return c.json(attempt, 200);
   });
 
   return app;

@@ -9,7 +9,8 @@ import { loadConfig } from '../config.ts';
 import { openDb, type Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
 import { createSession, sessionCookieName } from '../auth/session.ts';
-import { MAX_DRAFT_CHARS } from './routes.ts';
+import { MAX_DRAFT_CHARS } from './page-routes.ts';
+import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 
 const kafka: KafkaRuntime = {
   status: () => ({ mode: 'unavailable', provisioned: false, version: null, source: null, javaVersion: null, poolSize: 0, warmBrokers: 0, startingBrokers: 0, missing: [], fix: [] }),
@@ -23,6 +24,7 @@ function makeRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'lz-labpage-root-'));
   const lab = join(root, 'labs', 'demo-lab');
   mkdirSync(join(lab, 'solution'), { recursive: true });
+  mkdirSync(join(lab, 'starter'), { recursive: true });
   writeFileSync(
     join(lab, 'lab.mdx'),
     [
@@ -46,6 +48,8 @@ function makeRoot(): string {
     ].join('\n'),
   );
   writeFileSync(join(lab, 'solution', 'main.ts'), SOLUTION);
+  writeFileSync(join(lab, 'starter', 'main.ts'), '// TODO\n');
+  writeFileSync(join(lab, 'grader.ts'), '// Never imported by these tests.\n');
   return root;
 }
 
@@ -60,7 +64,8 @@ function setup(): Harness {
   const dataDir = mkdtempSync(join(tmpdir(), 'lz-labpage-data-'));
   const db = openDb(dataDir);
   const clock = { now: 1_750_000_000_000 };
-  const app = createApp({ config: { ...loadConfig({ DATA_DIR: dataDir }), root: makeRoot() }, db, kafka, now: () => clock.now });
+  const root = makeRoot();
+  const app = createApp({ config: { ...loadConfig({ DATA_DIR: dataDir }), root }, db, kafka, labs: loadLabRegistry(join(root, 'labs')), now: () => clock.now });
   return {
     db,
     clock,
@@ -180,8 +185,9 @@ describe('solution', () => {
 
 function insertRun(db: Db, r: { id: string; userId: number | null; clientKey: string; outcome: 'pass' | 'fail' | 'error' | null; createdAt: number; tests?: string[] }) {
   const results = r.tests ? JSON.stringify({ status: r.outcome, tests: r.tests.map((status, i) => ({ name: `check ${i}`, status })) }) : null;
-  db.prepare('INSERT INTO runs (id, user_id, client_key, lab_slug, code, status, outcome, results_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    r.id, r.userId, r.clientKey, 'demo-lab', 'code', r.outcome === null ? 'running' : 'done', r.outcome, results, r.createdAt,
+  // The verdict is stored once, in the results: the outcome column is computed from them.
+  db.prepare('INSERT INTO runs (id, user_id, client_key, lab_slug, code, state, results_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    r.id, r.userId, r.clientKey, 'demo-lab', 'code', r.outcome === null ? 'running' : 'done', results, r.createdAt,
   );
 }
 
