@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processAlive, startBroker } from './broker.ts';
+import { processAlive } from '../os/process.ts';
+import { startBroker } from './broker.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const brokersDir = mkdtempSync(join(tmpdir(), 'lz-broker-test-'));

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { processAlive, type LocalBroker } from './broker.ts';
+import { processAlive } from '../os/process.ts';
+import type { LocalBroker } from './broker.ts';
 import { createKafkaRuntime } from './runtime.ts';
 import { KAFKA_VERSION, REPO_ROOT } from './version.ts';
 

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Config } from '../config.ts';
+import { processAlive } from '../os/process.ts';
 import { startBroker, type LocalBroker, type StartBrokerOptions } from './broker.ts';
 import { diagnose } from './provision.mjs';
 import type { Broker, BrokerLease, KafkaRuntime, KafkaStatus } from './types.ts';
@@ -128,7 +129,7 @@ class LocalPool implements KafkaRuntime {
     for (;;) {
       const b = this.warm.shift();
       if (!b) return undefined;
-      if (pidAlive(b.pid)) return b;
+      if (processAlive(b.pid)) return b;
       this.lastError = `A warm broker on ${b.bootstrap} died while waiting to be used; see ${b.dir}/broker.log.`;
       void b.stop();
     }
@@ -174,16 +175,6 @@ class LocalPool implements KafkaRuntime {
       this.fill();
     });
     this.inFlight.add(p);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

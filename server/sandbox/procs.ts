@@ -43,13 +43,3 @@ export async function killAllOfUid(uid: number, timeoutMs = 3000): Promise<numbe
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-/** Whether a process with this PID exists (used to spot lock files left by a dead server). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

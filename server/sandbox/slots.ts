@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { killAllOfUid, processAlive } from './procs.ts';
+import { processAlive } from '../os/process.ts';
+import { killAllOfUid } from './procs.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -81,7 +82,7 @@ function readLock(path: string): string | undefined {
 
 function lockOwnerAlive(content: string): boolean {
   const pid = Number(content.split(' ')[0]);
-  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+  return processAlive(pid);
 }
 
 /** Removes a lock only if it still holds `content` (never one another process just took). */

@@ -2,7 +2,7 @@
 // taken (with the attempt tokens that prove them), and time spent per 15-minute bucket. When the
 // guest signs in or signs up, syncGuestProgress() sends it to /api/progress/import and clears it, so
 // nothing is lost and nothing is counted twice (the server import is idempotent per guestId).
-import { apiJson, ApiError, currentUser } from './learner-api.ts';
+import { apiJson, ApiError, currentUser } from './api-client.ts';
 
 const KEY = 'lz-guest-v1';
 const TOKENS_KEY = 'lz-quiz-tokens';

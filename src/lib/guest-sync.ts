@@ -3,7 +3,7 @@
 // Time counts only while the tab is visible and the reader did something in the last two minutes;
 // it is sent in beats of at most 60 s (the server's limit) or kept locally for guests.
 import { addGuestTime, syncGuestProgress } from './guest-store.ts';
-import { apiJson, currentUser } from './learner-api.ts';
+import { apiJson, currentUser } from './api-client.ts';
 
 const TICK_MS = 5_000;
 const IDLE_AFTER_MS = 120_000;

@@ -1,6 +1,6 @@
 // Fills the header's #account-slot: the signed-in email with an "Account" link and a "Sign out"
 // button, or the static "Sign in" link (kept as is for guests and whenever the API cannot be reached).
-import { api, currentUser } from './client.ts';
+import { apiResult, currentUser, forgetCurrentUser } from '../../lib/api-client.ts';
 
 const slot = document.getElementById('account-slot');
 if (slot) {
@@ -28,16 +28,17 @@ if (slot) {
     out.addEventListener('click', async () => {
       out.disabled = true;
       out.textContent = 'Signing out…';
-      const res = await api<unknown>('POST', '/api/auth/signout');
+      const res = await apiResult<unknown>('/api/auth/signout', { method: 'POST' });
       // 401: the session had already ended; either way this browser is now signed out.
-      if (res.ok || res.status === 401) {
+      if (res.ok || res.error.status === 401) {
+        forgetCurrentUser();
         location.reload();
         return;
       }
       out.disabled = false;
       out.textContent = 'Sign out';
-      out.title = res.message;
-      alert(`Could not sign out: ${res.message}`);
+      out.title = res.error.message;
+      alert(`Could not sign out: ${res.error.message}`);
     });
     slot.replaceChildren(email, ' ', link, ' ', out);
   });

@@ -1,7 +1,7 @@
 // Hints, revealed one at a time from the server; how many the learner has opened is remembered in
 // this browser so a reload does not hide them again.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { apiJson } from '../../lib/api-client.ts';
 
 const key = (slug: string) => `lz-lab-hints:${slug}`;
 
@@ -12,7 +12,7 @@ export function HintsPanel({ slug, total }: { slug: string; total: number }) {
 
   async function load(count: number) {
     try {
-      const res = await api<{ hints: string[]; total: number }>(`/api/labs/${slug}/hints?count=${count}`);
+      const res = await apiJson<{ hints: string[]; total: number }>(`/api/labs/${slug}/hints?count=${count}`);
       setHints(res.hints);
       setError(null);
       try {

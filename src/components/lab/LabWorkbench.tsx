@@ -3,7 +3,7 @@
 // (after a pass or a confirmed give-up), a link to the next lab after a pass and the learner's
 // attempt history.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, api, fetchSignedIn } from './api.ts';
+import { ApiError, apiJson, currentUser } from '../../lib/api-client.ts';
 import { CodeEditor } from './CodeEditor.tsx';
 import { RunProgress, type Progress } from './RunProgress.tsx';
 import { ResultsView } from './ResultsView.tsx';
@@ -76,13 +76,13 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const user = await fetchSignedIn();
+      const user = Boolean(await currentUser());
       if (cancelled) return;
       setSignedIn(user);
       let draft: string | null = null;
       if (user) {
         try {
-          const res = await api<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`);
+          const res = await apiJson<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`);
           draft = res.draft?.code ?? null;
         } catch (err) {
           setSaveStatus(`Could not load your saved draft: ${(err as Error).message}`);
@@ -104,7 +104,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
 
   async function refreshAttempts() {
     try {
-      const res = await api<{ attempts: Attempt[] }>(`/api/labs/${slug}/attempts`);
+      const res = await apiJson<{ attempts: Attempt[] }>(`/api/labs/${slug}/attempts`);
       setAttempts(res.attempts);
       setAttemptsError(null);
       if (res.attempts.some((a) => a.outcome === 'pass')) setPassed(true);
@@ -124,7 +124,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
   async function save(value: string, lead = '') {
     if (signedIn) {
       try {
-        await api(`/api/labs/${slug}/draft`, { method: 'PUT', json: { code: value } });
+        await apiJson(`/api/labs/${slug}/draft`, { method: 'PUT', body: { code: value } });
         setSaveStatus(`${lead}Draft saved to your account.`);
       } catch (err) {
         writeLocal(draftKey(slug), value);
@@ -144,7 +144,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
   }
 
   async function fetchRun(id: string): Promise<RunView> {
-    return api<RunView>(`/api/runs/${encodeURIComponent(id)}`);
+    return apiJson<RunView>(`/api/runs/${encodeURIComponent(id)}`);
   }
 
   async function finishRun(id: string) {
@@ -178,11 +178,11 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     }
     let runId: string;
     try {
-      runId = (await api<{ runId: string | number }>(`/api/labs/${slug}/runs`, { method: 'POST', json: { code } })).runId.toString();
+      runId = (await apiJson<{ runId: string | number }>(`/api/labs/${slug}/runs`, { method: 'POST', body: { code } })).runId.toString();
     } catch (err) {
       setRunning(false);
       setProgress(null);
-      const e = err as ApiFailure;
+      const e = err as ApiError;
       setRunError(e.message);
       if (e.status === 429 && e.retryAfter) startCooldown(e.retryAfter);
       return;

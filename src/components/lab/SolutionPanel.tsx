@@ -1,7 +1,7 @@
 // The reference solution: offered once the learner has a passing run, or after an explicit,
 // confirmed give-up. The server decides; this panel only asks.
 import { useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { apiJson } from '../../lib/api-client.ts';
 
 /** The solution section. */
 export function SolutionPanel({ slug, passed }: { slug: string; passed: boolean }) {
@@ -11,7 +11,7 @@ export function SolutionPanel({ slug, passed }: { slug: string; passed: boolean 
 
   async function reveal() {
     try {
-      const res = await api<{ code: string }>(`/api/labs/${slug}/solution`);
+      const res = await apiJson<{ code: string }>(`/api/labs/${slug}/solution`);
       setSolution(res.code);
       setError(null);
     } catch (err) {
@@ -22,7 +22,7 @@ export function SolutionPanel({ slug, passed }: { slug: string; passed: boolean 
   async function giveUp() {
     setConfirming(false);
     try {
-      await api(`/api/labs/${slug}/give-up`, { method: 'POST', json: { confirm: true } });
+      await apiJson(`/api/labs/${slug}/give-up`, { method: 'POST', body: { confirm: true } });
       await reveal();
     } catch (err) {
       setError((err as Error).message);

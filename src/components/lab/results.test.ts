@@ -1,7 +1,7 @@
 // How finished runs are labelled and how API refusals are worded on the lab page.
 import { describe, expect, it } from 'vitest';
 import { badExits, checkMessage, evidenceColumns, programOutput, summaryLine, verdictOf, type RunResults, type TestResult } from './results.ts';
-import { describeFailure } from './api.ts';
+import { describeFailure } from '../../lib/api-client.ts';
 
 const base = (over: Partial<RunResults>): RunResults => ({
   version: 3, status: 'fail', kind: 'checks-failed', lab: 'keyed-producer', seed: 1, tests: [], faults: [], notes: [],

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Dashboard as DashboardData } from '../../../server/progress/dashboard.ts';
 import { guestDashboard, type CatalogItem } from '../../lib/guest-dashboard.ts';
 import { readGuest, syncGuestProgress } from '../../lib/guest-store.ts';
-import { apiJson, currentUser, type Me } from '../../lib/learner-api.ts';
+import { apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 import { attemptLabel } from '../quiz/types.ts';
 import { BarChart } from './BarChart.tsx';
 
@@ -44,7 +44,7 @@ function ActivityStrip({ days }: { days: DashboardData['streak']['days'] }) {
 
 /** The dashboard. */
 export default function Dashboard({ lessons, labs, questionCounts, levelTitles }: Props) {
-  const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [user, setUser] = useState<AuthUser | null | undefined>(undefined);
   const [data, setData] = useState<DashboardData | null>(null);
   const [error, setError] = useState<string | null>(null);
 

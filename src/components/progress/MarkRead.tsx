@@ -2,11 +2,11 @@
 // for guests (moved to the account on sign-up). A toggle button whose pressed state is the status.
 import { useEffect, useState } from 'preact/hooks';
 import { readGuest, setGuestLessonRead } from '../../lib/guest-store.ts';
-import { apiJson, currentUser, type Me } from '../../lib/learner-api.ts';
+import { apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 
 /** The control; `lesson` is the lesson slug. */
 export default function MarkRead({ lesson }: { lesson: string; pattern?: string }) {
-  const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [user, setUser] = useState<AuthUser | null | undefined>(undefined);
   const [read, setRead] = useState<boolean | null>(null);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);

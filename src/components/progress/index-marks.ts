@@ -3,7 +3,7 @@
 // marks come from the caller's attempts (GET /api/labs/:slug/attempts, which knows guests too).
 // The pages stay static: marks are added to the cards once the data arrives, and nothing is
 // shown when it cannot be read.
-import { apiJson, currentUser } from '../../lib/learner-api.ts';
+import { apiJson, currentUser } from '../../lib/api-client.ts';
 import { readGuest } from '../../lib/guest-store.ts';
 
 /** What the labs index says about one lab. */

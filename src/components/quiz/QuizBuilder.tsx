@@ -3,7 +3,7 @@
 // server sets the deadline), remembers its token in this browser, then opens the runner.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { recordGuestQuiz, rememberQuizToken } from '../../lib/guest-store.ts';
-import { apiJson, currentUser, type Me } from '../../lib/learner-api.ts';
+import { apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 import { attemptLabel, type Attempt } from './types.ts';
 
 /** Per question: [pattern, level, topics] (passed in from the build so counts show instantly). */
@@ -46,7 +46,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const timeChoices = TIME_CHOICES.includes(seconds) ? TIME_CHOICES : [seconds, ...TIME_CHOICES].sort((a, b) => a - b);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [user, setUser] = useState<AuthUser | null | undefined>(undefined);
   const [review, setReview] = useState<ReviewStatus | null>(null);
 
   useEffect(() => {

@@ -5,7 +5,7 @@
 // says is left.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { recordGuestQuiz, quizToken } from '../../lib/guest-store.ts';
-import { ApiError, apiJson, currentUser, type Me } from '../../lib/learner-api.ts';
+import { ApiError, apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 import { QuestionView } from './QuestionView.tsx';
 import { QuizResults } from './QuizResults.tsx';
 import { QuizTimer } from './QuizTimer.tsx';
@@ -42,7 +42,7 @@ export default function QuizRunner() {
   const [attempt, setAttempt] = useState<Attempt | null>(null);
   const [syncedAt, setSyncedAt] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const [user, setUser] = useState<Me | null>(null);
+  const [user, setUser] = useState<AuthUser | null>(null);
   const [answers, setAnswers] = useState<Record<string, Answer>>({});
   const [saveStatus, setSaveStatus] = useState<Record<string, string>>({});
   const [current, setCurrent] = useState(0);
