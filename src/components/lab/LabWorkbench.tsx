@@ -8,12 +8,13 @@ import { CodeEditor } from './CodeEditor.tsx';
 import { RunProgress, type Progress } from './RunProgress.tsx';
 import { ResultsView } from './ResultsView.tsx';
 import { watchRun } from './run-events.ts';
-import type { RunResults } from './results.ts';
+import type { LabTask, RunResults, RunView } from './results.ts';
+
+export type { LabTask, RunView };
 import { AttemptHistory, type Attempt } from './AttemptHistory.tsx';
 import { HintsPanel } from './HintsPanel.tsx';
 import { SolutionPanel } from './SolutionPanel.tsx';
 
-export interface LabTask { id: string; title: string }
 
 interface Props {
   slug: string;
@@ -22,16 +23,6 @@ interface Props {
   starter: string;
   tasks: LabTask[];
   hintTotal: number;
-}
-
-/** GET /api/runs/:id as the page reads it. */
-export interface RunView {
-  id: string;
-  state: string;
-  position?: number | null;
-  outcome?: string | null;
-  results?: RunResults | null;
-  createdAt?: number;
 }
 
 const AUTOSAVE_MS = 800;
@@ -147,9 +138,10 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     return apiJson<RunView>(`/api/runs/${encodeURIComponent(id)}`);
   }
 
-  async function finishRun(id: string) {
+  /** Shows a finished run: from the `done` event's results, or (stream lost) read back from the API. */
+  async function finishRun(id: string, results?: RunResults) {
     try {
-      const view = await fetchRun(id);
+      const view: RunView = results ? { id, state: 'done', outcome: results.status, results } : await fetchRun(id);
       if (view.state !== 'done') {
         // The stream ended early; poll until the run is done.
         setTimeout(() => void finishRun(id), 1000);
@@ -192,7 +184,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     stopWatch.current = watchRun(runId, {
       onState: (state, position) => setProgress({ state, position }),
       onOutput: (text) => setOutput((o) => (o.length > 200_000 ? o : o + text)),
-      onDone: () => void finishRun(runId),
+      onDone: (results) => void finishRun(runId, results),
       onLost: () => void finishRun(runId),
     });
   }

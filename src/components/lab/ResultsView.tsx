@@ -4,7 +4,7 @@
 // compile errors with their place, then every check as one sentence plus its evidence table and a
 // link to the task it tests; under them the run timeline (faults included, with its text alternative).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { LabTask, RunView } from './LabWorkbench.tsx';
+import type { LabTask, RunView } from './results.ts';
 import { RunTimeline } from './RunTimeline.tsx';
 import {
   badExits, checkMessage, describeExit, diagnosticPlace, evidenceColumns, programOutput, showValue, summaryLine, verdictOf,

@@ -1,4 +1,4 @@
-// Live progress of a run: the steps queued → starting broker → running → grading → done, the queue
+// Live progress of a run: the steps queued → preparing → running → grading → done, the queue
 // position, and the learner's output as it streams. The status line is an aria-live region; the
 // output is a log that screen readers do not announce line by line.
 import { RUN_STATES, type RunState } from './run-events.ts';
@@ -8,7 +8,7 @@ export interface Progress { state: RunState; position: number | null }
 
 const LABELS: Record<RunState, string> = {
   queued: 'Queued',
-  'starting-broker': 'Starting your Kafka broker',
+  preparing: 'Preparing your Kafka broker and topics',
   running: 'Running your program',
   grading: 'Grading',
   done: 'Done',

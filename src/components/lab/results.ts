@@ -15,6 +15,19 @@ type Newer = 'kind' | 'program' | 'faults' | 'notes' | 'output' | 'diagnostics' 
 /** The run's results document (older stored runs may lack the newer fields). */
 export type RunResults = Omit<ContractResults, Newer> & Partial<Omit<Pick<ContractResults, Newer>, 'timings'>> & { timings?: Record<string, number> };
 
+/** A task of the lab, as the instructions list it. */
+export interface LabTask { id: string; title: string }
+
+/** GET /api/runs/:id as the page reads it. */
+export interface RunView {
+  id: string;
+  state: string;
+  position?: number | null;
+  outcome?: string | null;
+  results?: RunResults | null;
+  createdAt?: number;
+}
+
 /** How the page presents a finished run. */
 export type Verdict = 'pass' | 'fail' | 'learner-error' | 'infra-error';
 
