@@ -43,6 +43,7 @@ export function normaliseResults(r: RunResults): unknown {
   return walk({
     ...r,
     timings: Object.fromEntries(Object.keys(r.timings).map((k) => [k, 0])),
+    output: r.output === null ? null : '<learner output>',
     faults: r.faults.map((f) => ({ ...f, atMs: 0, ...(f.durationMs !== undefined ? { durationMs: 0 } : {}) })),
     program: { instances: r.program.instances.map((i) => ({ ...i, wallMs: 0, stderrTail: '' })) },
     // How many marks of each kind depends on timing (fetch polls, retries); which kinds appear does not.
