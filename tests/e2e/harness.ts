@@ -56,11 +56,15 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, log: () => st
   throw new Error(`The server did not answer /api/health within ${timeoutMs} ms:\n${log()}`);
 }
 
-/** Whether the prerequisites exist; browser tests are skipped with this reason otherwise. */
+/** Whether the prerequisites exist; browser tests are skipped otherwise, and the reason is printed. */
 export function e2eUnavailable(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\`.`;
-  if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) return 'dist/ is not built: run `npm run build` first (npm test does).';
-  return null;
+  const reason = !existsSync(CHROMIUM)
+    ? `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\`.`
+    : !existsSync(join(REPO_ROOT, 'dist', 'index.html'))
+      ? 'dist/ is not built: run `npm run build` first (npm test does).'
+      : null;
+  if (reason) console.warn(`[e2e] browser tests skipped: ${reason}`);
+  return reason;
 }
 
 /** Starts server and browser; call stop() in afterAll. */
