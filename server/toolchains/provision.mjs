@@ -1,0 +1,165 @@
+// Install-time provisioning of the learner toolchains, run by `npm install` (scripts/provision-toolchains.mjs)
+// the way server/kafka/provision.mjs fetches the broker jars:
+//   Java:   kafka-clients at the broker's version plus slf4j-simple, copied from Maven Central into
+//           .cache/java/<kafka version>/libs (server/toolchains/pom.xml), and the warm compiler
+//           (java/CompileServer.java) compiled into .cache/java/compiler-<hash>.
+//   Python: a virtual environment at .cache/python/venv with the pinned confluent-kafka from PyPI.
+// Plain JavaScript so it runs before any TypeScript tooling; the server imports the same path
+// helpers. Nothing here throws for a missing tool: it returns what is missing and how to get it.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { detectJava, readPinnedVersions, which } from '../kafka/provision.mjs';
+
+/** The confluent-kafka release learner Python programs get (its wheels bundle librdkafka). */
+export const CONFLUENT_KAFKA_VERSION = '2.16.1';
+
+/** How to get each toolchain, in one sentence, for install logs and toolchainSupport(). */
+export const HOW_TO_GET = {
+  java: 'Install a JDK 17 (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`; macOS: `brew install openjdk@17`) and Maven (`apt-get install maven`), then run `npm install` again.',
+  python: 'Install Python 3 with venv support (Debian/Ubuntu: `apt-get install python3-venv`), then run `npm install` again to create .cache/python/venv with confluent-kafka.',
+};
+
+function short(s) {
+  return createHash('sha256').update(s).digest('hex').slice(0, 12);
+}
+
+/**
+ * Where the Java toolchain lives in the cache (git-ignored) for the pinned Kafka version.
+ * @param {string} root repository root
+ */
+export function javaPaths(root) {
+  const { kafka } = readPinnedVersions(root);
+  const pom = join(root, 'server', 'toolchains', 'pom.xml');
+  const compilerSource = join(root, 'server', 'toolchains', 'java', 'CompileServer.java');
+  const dir = join(root, '.cache', 'java', kafka);
+  const pomHash = short(`${kafka}|${readFileSync(pom, 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ')}`);
+  return {
+    kafka, pom, compilerSource, dir,
+    libs: join(dir, 'libs'),
+    stamp: join(dir, 'libs.stamp'),
+    pomHash,
+    compilerClasses: join(root, '.cache', 'java', `compiler-${short(readFileSync(compilerSource, 'utf8'))}`),
+  };
+}
+
+/**
+ * The JDK that compiles and runs learner Java: $JAVA_HOME or `javac`/`java` on PATH, 17 or newer.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {{ java: string | null, javac: string | null, home: string | null, version: string | null, major: number | null }}
+ */
+export function detectJdk(env) {
+  const java = detectJava(env);
+  if (!java.bin) return { java: null, javac: null, home: null, version: null, major: null };
+  // /usr/bin/java is a chain of symlinks on Debian: the JDK is where it ends.
+  const bin = realpathSync(java.bin);
+  const javac = join(dirname(bin), 'javac');
+  return { java: bin, javac: existsSync(javac) ? javac : null, home: dirname(dirname(bin)), version: java.version, major: java.major };
+}
+
+/**
+ * Fetches the learner classpath and compiles the warm compiler, unless already done. Never throws.
+ * @param {{ root: string, env?: NodeJS.ProcessEnv, log?: (line: string) => void }} opts
+ * @returns {{ status: 'cached' | 'fetched' | 'missing' | 'failed', lines: string[] }}
+ */
+export function provisionJava({ root, env = process.env, log = () => {} }) {
+  /** @type {string[]} */ const lines = [];
+  const say = (/** @type {string} */ line) => { lines.push(line); log(line); };
+  const p = javaPaths(root);
+  const jdk = detectJdk(env);
+  const mvn = which('mvn', env);
+  if (!jdk.javac || (jdk.major ?? 0) < 17) {
+    say(`Java labs unavailable: no JDK 17+ with javac found${jdk.java ? ` (found ${jdk.java}, Java ${jdk.version ?? '?'})` : ''}. ${HOW_TO_GET.java}`);
+    return { status: 'missing', lines };
+  }
+  let status = /** @type {'cached' | 'fetched'} */ ('cached');
+  if (!(existsSync(p.stamp) && readFileSync(p.stamp, 'utf8').trim() === p.pomHash && existsSync(p.libs))) {
+    if (!mvn) {
+      say(`Java labs unavailable: Maven is needed once to fetch kafka-clients ${p.kafka}. ${HOW_TO_GET.java}`);
+      return { status: 'missing', lines };
+    }
+    const tmp = `${p.libs}.tmp-${process.pid}`;
+    mkdirSync(p.dir, { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+    say(`Fetching kafka-clients ${p.kafka} and slf4j-simple from Maven Central into ${p.libs}…`);
+    const res = spawnSync(mvn, ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-Dkafka.version=${p.kafka}`, '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`],
+      { encoding: 'utf8', env, timeout: 15 * 60_000 });
+    if (res.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      say(`Maven could not fetch the Java client jars (exit ${res.status ?? res.signal}):\n${`${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n')}`);
+      return { status: 'failed', lines };
+    }
+    rmSync(p.libs, { recursive: true, force: true });
+    renameSync(tmp, p.libs);
+    writeFileSync(p.stamp, `${p.pomHash}\n`);
+    status = 'fetched';
+  }
+  if (!existsSync(join(p.compilerClasses, 'CompileServer.class'))) {
+    const tmp = `${p.compilerClasses}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    const res = spawnSync(jdk.javac, ['--release', '17', '-d', tmp, p.compilerSource], { encoding: 'utf8', env, timeout: 120_000 });
+    if (res.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      say(`Compiling the Java compile server failed: ${`${res.stdout ?? ''}${res.stderr ?? ''}`.trim()}`);
+      return { status: 'failed', lines };
+    }
+    rmSync(p.compilerClasses, { recursive: true, force: true });
+    renameSync(tmp, p.compilerClasses);
+    // Compilers built from an older CompileServer.java are never used again.
+    for (const name of readdirSync(dirname(p.compilerClasses))) {
+      if (/^compiler-[0-9a-f]+$/.test(name) && join(dirname(p.compilerClasses), name) !== p.compilerClasses) rmSync(join(dirname(p.compilerClasses), name), { recursive: true, force: true });
+    }
+  }
+  say(`Java ${jdk.version}: kafka-clients ${p.kafka} ready in ${p.libs}.`);
+  return { status, lines };
+}
+
+/**
+ * Where the Python toolchain lives (git-ignored).
+ * @param {string} root
+ */
+export function pythonPaths(root) {
+  const venv = join(root, '.cache', 'python', 'venv');
+  return { venv, python: join(venv, 'bin', 'python3'), stamp: join(venv, 'lagzero.stamp'), want: `confluent-kafka==${CONFLUENT_KAFKA_VERSION}` };
+}
+
+/**
+ * Creates the venv and installs the pinned confluent-kafka from PyPI, unless already done. Never throws.
+ * @param {{ root: string, env?: NodeJS.ProcessEnv, log?: (line: string) => void }} opts
+ * @returns {{ status: 'cached' | 'installed' | 'missing' | 'failed', lines: string[] }}
+ */
+export function provisionPython({ root, env = process.env, log = () => {} }) {
+  /** @type {string[]} */ const lines = [];
+  const say = (/** @type {string} */ line) => { lines.push(line); log(line); };
+  const p = pythonPaths(root);
+  if (existsSync(p.stamp) && readFileSync(p.stamp, 'utf8').trim() === p.want && existsSync(p.python)) {
+    say(`Python: ${p.want} already installed in ${p.venv}.`);
+    return { status: 'cached', lines };
+  }
+  const python = which('python3', env);
+  if (!python) {
+    say(`Python labs unavailable: python3 is not on PATH. ${HOW_TO_GET.python}`);
+    return { status: 'missing', lines };
+  }
+  // Created in place (a venv records its own path in its scripts); the stamp, written last, marks it complete.
+  rmSync(p.venv, { recursive: true, force: true });
+  mkdirSync(dirname(p.venv), { recursive: true });
+  const venv = spawnSync(python, ['-m', 'venv', p.venv], { encoding: 'utf8', env, timeout: 120_000 });
+  if (venv.status !== 0) {
+    rmSync(p.venv, { recursive: true, force: true });
+    say(`Python labs unavailable: \`python3 -m venv\` failed (${`${venv.stderr ?? ''}${venv.stdout ?? ''}`.trim().split('\n').pop()}). ${HOW_TO_GET.python}`);
+    return { status: 'missing', lines };
+  }
+  say(`Installing ${p.want} from PyPI into ${p.venv}…`);
+  const pip = spawnSync(p.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-q', p.want],
+    { encoding: 'utf8', env, timeout: 15 * 60_000 });
+  if (pip.status !== 0) {
+    rmSync(p.venv, { recursive: true, force: true });
+    say(`pip could not install ${p.want} (exit ${pip.status ?? pip.signal}):\n${`${pip.stdout ?? ''}${pip.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n')}`);
+    return { status: 'failed', lines };
+  }
+  writeFileSync(p.stamp, `${p.want}\n`);
+  say(`Python: ${p.want} ready in ${p.venv}.`);
+  return { status: 'installed', lines };
+}
