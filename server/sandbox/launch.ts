@@ -1,0 +1,71 @@
+// What runs inside the sandbox for each language: the files written into the run's read-only box,
+// the extra host paths bound read-only (a JDK and the client jars, a Python venv), the command the
+// launcher starts, and the per-language default limits. The supervisor (run.ts) is the same for all.
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { INSIDE } from './command.ts';
+import type { JavaClasses } from './java-compile.ts';
+import type { Limits } from './limits.ts';
+import { javaToolchain, jvmFlags } from '../toolchains/java.ts';
+import { pythonToolchain, PYTHON_MAIN_INSIDE } from '../toolchains/python.ts';
+
+/** The program to run: a TypeScript bundle, compiled Java classes, or a Python source. */
+export type ProgramLaunch =
+  | { language: 'typescript'; js: string }
+  | { language: 'java'; classes: JavaClasses }
+  | { language: 'python'; source: string };
+
+/** A language of learner programs. */
+export type Language = ProgramLaunch['language'];
+
+/**
+ * Defaults that differ from DEFAULT_LIMITS per language. A JVM running kafka-clients has about 25
+ * tasks of its own (JVM threads, the client's network and heartbeat threads) beside the launcher's
+ * ~10 and bwrap's 2; its heap is -Xmx (heapMb) and every other region is capped by jvmFlags(), so
+ * 2 GiB of address space only stops a runaway.
+ */
+export function languageLimits(language: Language): Partial<Limits> {
+  if (language === 'java') return { processes: 64 };
+  return {};
+}
+
+/** Where the classes go inside the sandbox. */
+const CLASSES_INSIDE = `${INSIDE.box}/classes`;
+
+/** Writes a root-owned file the slot's group may read, creating its folders the same way. */
+function writeBoxFile(boxDir: string, rel: string, data: string | Uint8Array, gid: number): void {
+  const path = join(boxDir, rel);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
+  for (let dir = dirname(path); dir.length > boxDir.length; dir = dirname(dir)) chownSync(dir, 0, gid);
+  writeFileSync(path, data, { mode: 0o640 });
+  chownSync(path, 0, gid);
+}
+
+/** Writes the program into the box and returns the launcher's `exec` command (none for TypeScript) and the binds it needs. */
+export function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: number, limits: Limits): { exec?: string[]; roBinds: Array<[string, string]> } {
+  switch (launch.language) {
+    case 'typescript':
+      writeBoxFile(boxDir, 'main.mjs', launch.js, gid);
+      return { roBinds: [] };
+    case 'java': {
+      const tc = javaToolchain();
+      if (!tc.ok) throw new Error(`Java is not available: ${tc.problem}. ${tc.fix}`);
+      const t = tc.toolchain;
+      for (const [rel, bytes] of Object.entries(launch.classes.files)) {
+        const clean = normalize(rel);
+        if (!/^[\w$/-]+\.class$/.test(clean) || clean.startsWith('/') || clean.split('/').includes('..')) throw new Error(`bad class file name ${JSON.stringify(rel)}`);
+        writeBoxFile(boxDir, join('classes', clean), bytes, gid);
+      }
+      return {
+        roBinds: [[t.home, t.home], ...t.binds],
+        exec: [t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), '-cp', [...t.classpath, CLASSES_INSIDE].join(':'), launch.classes.mainClass],
+      };
+    }
+    case 'python': {
+      const tc = pythonToolchain();
+      if (!tc.ok) throw new Error(`Python is not available: ${tc.problem}. ${tc.fix}`);
+      writeBoxFile(boxDir, 'main.py', launch.source, gid);
+      return { roBinds: tc.toolchain.binds, exec: [...tc.toolchain.command, PYTHON_MAIN_INSIDE] };
+    }
+  }
+}
