@@ -134,10 +134,12 @@ function signalName(n: number): string {
   return entry ? entry[0] : `SIG${n}`;
 }
 
-// Node (V8 heap, Buffers), the JVM (-XX:+ExitOnOutOfMemoryError prints "Terminating due to
-// java.lang.OutOfMemoryError", also for "unable to create native thread" at the task limit; native
-// reservations fail with "insufficient memory for the Java Runtime") and Python (MemoryError).
+// Node (V8 heap, Buffers), the JVM (an OutOfMemoryError, also "unable to create native thread" at
+// the task limit; native reservations fail with "insufficient memory for the Java Runtime") and
+// Python (MemoryError).
 const MEMORY_MESSAGES = /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Failed to reserve virtual memory|Cannot allocate memory|ENOMEM|java\.lang\.OutOfMemoryError|insufficient memory for the Java Runtime|^MemoryError/m;
+/** What -XX:+ExitOnOutOfMemoryError prints, on stdout, before it exits with code 3. */
+const JVM_OOM_EXIT = /^Terminating due to java\.lang\.OutOfMemoryError/m;
 
 /** Starts one instance; resolves once the program's code is about to run, rejects with SandboxError if the sandbox cannot start. */
 export async function startSandboxedProgram(spec: ProgramSpec): Promise<SandboxedProgram> {
@@ -250,7 +252,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       let reason: ExitInfo['reason'];
       if (killedBy) reason = killedBy;
       else if (signal === 'SIGXCPU') reason = 'cpu-limit';
-      else if ((signal !== null || code !== 0) && MEMORY_MESSAGES.test(stderr)) reason = 'memory-limit';
+      else if ((signal !== null || code !== 0) && (MEMORY_MESSAGES.test(stderr) || (launch.language === 'java' && JVM_OOM_EXIT.test(stdout)))) reason = 'memory-limit';
       else if (signal !== null) reason = 'crashed';
       else reason = 'exited';
       resolve({ reason, code, signal, stdout, stderr, truncated, wallMs });
