@@ -299,6 +299,7 @@ export async function stopJavaCompiler(): Promise<void> {
   const c = compiler;
   compiler = undefined;
   if (!c) return;
+  setRef(c, true); // an idle compiler is unref'd: keep the process alive until it is gone
   killCompiler(c);
   await c.gone;
 }
