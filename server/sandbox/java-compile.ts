@@ -9,16 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
 import { resolveLimits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
+import { formatDiagnostics, type SourceDiagnostic } from './diagnostics.ts';
 import { acquireSlot, createRunDir, launcherPath, removeRunDir, type Slot } from './slots.ts';
 import { javaToolchain, jvmFlags } from '../toolchains/java.ts';
-
-/** One compile error, 1-based; column counts UTF-16 code units from the start of the line, tabs as one. */
-export interface SourceDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
 
 /** Compiled classes, ready for `startSandboxedProgram({ launch: { language: 'java', classes } })`. */
 export interface JavaClasses {
@@ -188,20 +181,6 @@ function parseReply(lines: string[], source: string): JavaCompileResult {
     return { ok: false, error: formatDiagnostics([d], source), diagnostics: [d] };
   }
   return { ok: true, classes: { mainClass, files } };
-}
-
-/** `Main.java:LINE:COL: first line of the message`, the source line, a caret, then the rest of the message. */
-export function formatDiagnostics(diagnostics: SourceDiagnostic[], source: string): string {
-  const lines = source.split('\n');
-  return diagnostics
-    .map((d) => {
-      const [first, ...rest] = d.message.split('\n');
-      const head = d.line > 0 ? `${d.file}:${d.line}:${d.column}: ${first}` : `${d.file}: ${first}`;
-      const text = d.line > 0 ? lines[d.line - 1]?.replace(/\r$/, '') : undefined;
-      const caret = text !== undefined && d.column > 0 ? `\n    ${text}\n    ${' '.repeat(d.column - 1)}^` : '';
-      return `${head}${caret}${rest.length ? `\n${rest.join('\n')}` : ''}`;
-    })
-    .join('\n');
 }
 
 async function pump(): Promise<void> {

@@ -8,8 +8,8 @@
 // helpers. Nothing here throws for a missing tool: it returns what is missing and how to get it.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { detectJava, readPinnedVersions, which } from '../kafka/provision.mjs';
 
 /** The confluent-kafka release learner Python programs get (its wheels bundle librdkafka). */
@@ -125,6 +125,37 @@ export function pythonPaths(root) {
 }
 
 /**
+ * True when every folder above `path` lets anyone through and the file is readable by anyone: the
+ * sandbox binds it as an unprivileged slot UID, so a root-only path (pyenv under /root) cannot be used.
+ * @param {string} path
+ */
+export function worldReadable(path) {
+  let p = realpathSync(path);
+  if ((statSync(p).mode & 0o004) === 0) return false;
+  for (p = dirname(p); ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === dirname(p)) return true;
+  }
+}
+
+/**
+ * The base interpreter for the venv: $LAGZERO_PYTHON, else the first `python3` on PATH that the
+ * sandbox's UIDs can read (real path).
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {{ python: string | null, skipped: string[] }}
+ */
+export function choosePython(env) {
+  /** @type {string[]} */ const skipped = [];
+  const candidates = env.LAGZERO_PYTHON ? [env.LAGZERO_PYTHON] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'python3'));
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    if (worldReadable(c)) return { python: realpathSync(c), skipped };
+    skipped.push(realpathSync(c));
+  }
+  return { python: null, skipped };
+}
+
+/**
  * Creates the venv and installs the pinned confluent-kafka from PyPI, unless already done. Never throws.
  * @param {{ root: string, env?: NodeJS.ProcessEnv, log?: (line: string) => void }} opts
  * @returns {{ status: 'cached' | 'installed' | 'missing' | 'failed', lines: string[] }}
@@ -133,14 +164,16 @@ export function provisionPython({ root, env = process.env, log = () => {} }) {
   /** @type {string[]} */ const lines = [];
   const say = (/** @type {string} */ line) => { lines.push(line); log(line); };
   const p = pythonPaths(root);
-  if (existsSync(p.stamp) && readFileSync(p.stamp, 'utf8').trim() === p.want && existsSync(p.python)) {
+  const { python, skipped } = choosePython(env);
+  if (!python) {
+    const why = skipped.length ? `the python3 found (${skipped.join(', ')}) is not readable by other users, and the sandbox runs programs as unprivileged UIDs` : 'python3 is not on PATH';
+    say(`Python labs unavailable: ${why}. ${HOW_TO_GET.python}`);
+    return { status: 'missing', lines };
+  }
+  const stamp = `${p.want} ${python}`;
+  if (existsSync(p.stamp) && readFileSync(p.stamp, 'utf8').trim() === stamp && existsSync(p.python)) {
     say(`Python: ${p.want} already installed in ${p.venv}.`);
     return { status: 'cached', lines };
-  }
-  const python = which('python3', env);
-  if (!python) {
-    say(`Python labs unavailable: python3 is not on PATH. ${HOW_TO_GET.python}`);
-    return { status: 'missing', lines };
   }
   // Created in place (a venv records its own path in its scripts); the stamp, written last, marks it complete.
   rmSync(p.venv, { recursive: true, force: true });
@@ -159,7 +192,7 @@ export function provisionPython({ root, env = process.env, log = () => {} }) {
     say(`pip could not install ${p.want} (exit ${pip.status ?? pip.signal}):\n${`${pip.stdout ?? ''}${pip.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n')}`);
     return { status: 'failed', lines };
   }
-  writeFileSync(p.stamp, `${p.want}\n`);
+  writeFileSync(p.stamp, `${stamp}\n`);
   say(`Python: ${p.want} ready in ${p.venv}.`);
   return { status: 'installed', lines };
 }

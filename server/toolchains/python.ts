@@ -61,7 +61,7 @@ function sharedObjects(dir: string): string[] {
 export function pythonToolchain(root = REPO_ROOT): PythonToolchainResult {
   if (cached?.ok && root === REPO_ROOT) return cached;
   const p = pythonPaths(root);
-  if (!existsSync(p.stamp) || readFileSync(p.stamp, 'utf8').trim() !== p.want || !existsSync(p.python)) {
+  if (!existsSync(p.stamp) || !readFileSync(p.stamp, 'utf8').startsWith(`${p.want} `) || !existsSync(p.python)) {
     return { ok: false, problem: `the Python venv with confluent-kafka ${CONFLUENT_KAFKA_VERSION} is not provisioned (${p.venv})`, fix: HOW_TO_GET.python };
   }
   const cfg = readFileSync(join(p.venv, 'pyvenv.cfg'), 'utf8');
