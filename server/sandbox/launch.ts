@@ -19,13 +19,16 @@ export type ProgramLaunch =
 export type Language = ProgramLaunch['language'];
 
 /**
- * Defaults that differ from DEFAULT_LIMITS per language. A JVM running kafka-clients has about 25
- * tasks of its own (JVM threads, the client's network and heartbeat threads) beside the launcher's
- * ~10 and bwrap's 2; its heap is -Xmx (heapMb) and every other region is capped by jvmFlags(), so
- * 2 GiB of address space only stops a runaway.
+ * Defaults that differ from DEFAULT_LIMITS per language. Tasks: a JVM running kafka-clients has
+ * 13-20 threads of its own (JVM threads plus each client's network and heartbeat threads);
+ * librdkafka starts 4-6 threads per client (main, internal, one per broker) and a Python program
+ * may hold a producer, a consumer and an admin client; beside that the relaying launcher has ~10 and
+ * bwrap 2. Java's heap is -Xmx (heapMb) and every other JVM region is capped by jvmFlags(), so
+ * the default 2 GiB of address space only stops a runaway.
  */
 export function languageLimits(language: Language): Partial<Limits> {
   if (language === 'java') return { processes: 64 };
+  if (language === 'python') return { processes: 48 };
   return {};
 }
 

@@ -66,9 +66,10 @@ function outsideLinkTargets(home: string): string[] {
   return targets;
 }
 
-/** Finds the JDK and the provisioned jars; cached after the first successful call. */
+/** Finds the JDK and the provisioned jars; cached after the first successful call for this repository and environment. */
 export function javaToolchain(root = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): JavaToolchainResult {
-  if (cached?.ok && root === REPO_ROOT) return cached;
+  const cacheable = root === REPO_ROOT && env === process.env;
+  if (cached?.ok && cacheable) return cached;
   const jdk = detectJdk(env);
   if (!jdk.java || !jdk.home || !jdk.version) return { ok: false, problem: 'no Java runtime found (JAVA_HOME or java on PATH)', fix: HOW_TO_GET.java };
   if ((jdk.major ?? 0) < 17) return { ok: false, problem: `Java ${jdk.version} is too old; Java 17 or newer is needed`, fix: HOW_TO_GET.java };
@@ -88,7 +89,7 @@ export function javaToolchain(root = REPO_ROOT, env: NodeJS.ProcessEnv = process
       classpath: jars.map((j) => `${JAVA_LIBS_INSIDE}/${j}`), compilerClasses: paths.compilerClasses, binds,
     },
   };
-  if (root === REPO_ROOT) cached = result;
+  if (cacheable) cached = result;
   return result;
 }
 
