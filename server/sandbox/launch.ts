@@ -4,6 +4,7 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { INSIDE } from './command.ts';
+import { javaAppCds, JAVA_CDS_INSIDE } from './java-cds.ts';
 import type { JavaClasses } from './java-compile.ts';
 import type { Limits } from './limits.ts';
 import { javaToolchain, jvmFlags } from '../toolchains/java.ts';
@@ -45,7 +46,7 @@ function writeBoxFile(boxDir: string, rel: string, data: string | Uint8Array, gi
 }
 
 /** Writes the program into the box and returns the launcher's `exec` command (none for TypeScript) and the binds it needs. */
-export function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: number, limits: Limits): { exec?: string[]; roBinds: Array<[string, string]> } {
+export async function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: number, limits: Limits): Promise<{ exec?: string[]; roBinds: Array<[string, string]> }> {
   switch (launch.language) {
     case 'typescript':
       writeBoxFile(boxDir, 'main.mjs', launch.js, gid);
@@ -59,9 +60,10 @@ export function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: number
         if (!/^[\w$/-]+\.class$/.test(clean) || clean.startsWith('/') || clean.split('/').includes('..')) throw new Error(`bad class file name ${JSON.stringify(rel)}`);
         writeBoxFile(boxDir, join('classes', clean), bytes, gid);
       }
+      const cds = await javaAppCds();
       return {
-        roBinds: [[t.home, t.home], ...t.binds],
-        exec: [t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), '-cp', [...t.classpath, CLASSES_INSIDE].join(':'), launch.classes.mainClass],
+        roBinds: [[t.home, t.home], ...t.binds, ...(cds ? [[cds, JAVA_CDS_INSIDE] as [string, string]] : [])],
+        exec: [t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), ...(cds ? [`-XX:SharedArchiveFile=${JAVA_CDS_INSIDE}`] : []), '-cp', [...t.classpath, CLASSES_INSIDE].join(':'), launch.classes.mainClass],
       };
     }
     case 'python': {

@@ -168,7 +168,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
   let child: ReturnType<typeof spawn>;
   try {
     run = createRunDir(slot);
-    const program = prepareLaunch(launch, run.boxDir, slot.gid, limits);
+    const program = await prepareLaunch(launch, run.boxDir, slot.gid, limits);
     const mounted = await mountTmpfs(run.tmpDir, slot, limits);
     relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections, spec.tap ?? defaultTap());
     const full = buildSandboxArgv({

@@ -33,14 +33,16 @@ export function javaPaths(root) {
   const { kafka } = readPinnedVersions(root);
   const pom = join(root, 'server', 'toolchains', 'pom.xml');
   const compilerSource = join(root, 'server', 'toolchains', 'java', 'CompileServer.java');
+  const trainingSource = join(root, 'server', 'toolchains', 'java', 'CdsTraining.java');
   const dir = join(root, '.cache', 'java', kafka);
   const pomHash = short(`${kafka}|${readFileSync(pom, 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ')}`);
   return {
-    kafka, pom, compilerSource, dir,
+    kafka, pom, compilerSource, trainingSource, dir,
     libs: join(dir, 'libs'),
     stamp: join(dir, 'libs.stamp'),
     pomHash,
-    compilerClasses: join(root, '.cache', 'java', `compiler-${short(readFileSync(compilerSource, 'utf8'))}`),
+    /** CompileServer.class (the warm compiler) and CdsTraining.class (AppCDS class-list training). */
+    compilerClasses: join(root, '.cache', 'java', `compiler-${short(readFileSync(compilerSource, 'utf8') + readFileSync(trainingSource, 'utf8'))}`),
   };
 }
 
@@ -98,10 +100,10 @@ export function provisionJava({ root, env = process.env, log = () => {} }) {
   if (!existsSync(join(p.compilerClasses, 'CompileServer.class'))) {
     const tmp = `${p.compilerClasses}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
-    const res = spawnSync(jdk.javac, ['--release', '17', '-d', tmp, p.compilerSource], { encoding: 'utf8', env, timeout: 120_000 });
+    const res = spawnSync(jdk.javac, ['--release', '17', '-cp', readdirSync(p.libs).map((j) => join(p.libs, j)).join(':'), '-d', tmp, p.compilerSource, p.trainingSource], { encoding: 'utf8', env, timeout: 120_000 });
     if (res.status !== 0) {
       rmSync(tmp, { recursive: true, force: true });
-      say(`Compiling the Java compile server failed: ${`${res.stdout ?? ''}${res.stderr ?? ''}`.trim()}`);
+      say(`Compiling the Java compile server and CDS training failed: ${`${res.stdout ?? ''}${res.stderr ?? ''}`.trim()}`);
       return { status: 'failed', lines };
     }
     rmSync(p.compilerClasses, { recursive: true, force: true });

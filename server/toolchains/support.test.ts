@@ -15,7 +15,7 @@ const emptyPath = () => mkdtempSync(join(tmpdir(), 'lz-empty-path-'));
 /** A repository root with the poms and sources provisioning reads, and an empty cache. */
 function bareRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'lz-root-'));
-  for (const rel of ['server/kafka/pom.xml', 'server/kafka/provision.mjs', 'server/toolchains/pom.xml', 'server/toolchains/provision.mjs', 'server/toolchains/java/CompileServer.java', 'scripts/provision-toolchains.mjs']) {
+  for (const rel of ['server/kafka/pom.xml', 'server/kafka/provision.mjs', 'server/toolchains/pom.xml', 'server/toolchains/provision.mjs', 'server/toolchains/java/CompileServer.java', 'server/toolchains/java/CdsTraining.java', 'scripts/provision-toolchains.mjs']) {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     copyFileSync(join(REPO_ROOT, rel), join(root, rel));
   }
