@@ -124,6 +124,16 @@ describe('running Java', () => {
     for (let i = 0; i < 50; i++) expect(seen.get(`k${i}`)).toBe(`v${i}`);
   });
 
+  it('compresses with gzip, lz4, snappy and zstd (the JNI libraries load from the read-only cache, not the noexec /tmp)', async () => {
+    const topic = `java-codecs-${randomBytes(3).toString('hex')}`;
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const info = await runJava('compressed', { TOPIC: topic });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0, stdout: 'sent gzip\nsent lz4\nsent snappy\nsent zstd\n' });
+    // Each acknowledged batch was decompressed and validated by the broker; four records landed.
+    const [partition] = await admin.fetchTopicOffsets(topic);
+    expect(partition.high).toBe('4');
+  });
+
   it('cannot read host files, reach other ports, run commands or write its own files', async () => {
     const files = ['/etc/passwd', '/etc/shadow', join(repoRoot, 'package.json'), join(repoRoot, 'labs'), '/root/.bashrc'];
     const ports = [`127.0.0.1:${otherPort}`, '10.0.0.1:80', '1.1.1.1:53'];

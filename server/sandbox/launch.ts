@@ -63,7 +63,7 @@ export async function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: 
       const cds = await javaAppCds();
       return {
         roBinds: [[t.home, t.home], ...t.binds, ...(cds ? [[cds, JAVA_CDS_INSIDE] as [string, string]] : [])],
-        exec: [t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), ...(cds ? [`-XX:SharedArchiveFile=${JAVA_CDS_INSIDE}`] : []), '-cp', [...t.classpath, CLASSES_INSIDE].join(':'), launch.classes.mainClass],
+        exec: [t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), ...(cds ? [`-XX:SharedArchiveFile=${JAVA_CDS_INSIDE}`] : []), ...t.nativeProperties, '-cp', [...t.classpath, CLASSES_INSIDE].join(':'), launch.classes.mainClass],
       };
     }
     case 'python': {

@@ -10,6 +10,7 @@ import { detectJdk, javaPaths, HOW_TO_GET } from './provision.mjs';
 
 /** Where the learner classpath appears inside the sandbox (no host path is visible). */
 export const JAVA_LIBS_INSIDE = '/lagzero/java/libs';
+const NATIVE_INSIDE = '/lagzero/java/native';
 
 /** A JDK and classpath ready for the sandbox. */
 export interface JavaToolchain {
@@ -26,6 +27,8 @@ export interface JavaToolchain {
   compilerClasses: string;
   /** Read-only binds a JVM needs besides the JDK folder: [host path, inside path]. */
   binds: Array<[string, string]>;
+  /** System properties pointing snappy-java and zstd-jni at their pre-extracted JNI libraries (none when absent). */
+  nativeProperties: string[];
 }
 
 /** The Java toolchain, or why there is none and how to get it. */
@@ -82,11 +85,18 @@ export function javaToolchain(root = REPO_ROOT, env: NodeJS.ProcessEnv = process
   const jars = readdirSync(paths.libs).filter((f) => f.endsWith('.jar')).sort();
   const binds: Array<[string, string]> = [[realpathSync(paths.libs), JAVA_LIBS_INSIDE]];
   for (const file of [...systemLibraries(home), ...outsideLinkTargets(home)]) binds.push([realpathSync(file), file]);
+  const nativeProperties: string[] = [];
+  const natives = existsSync(paths.native) ? readdirSync(paths.native) : [];
+  if (natives.length) binds.push([realpathSync(paths.native), NATIVE_INSIDE]);
+  const snappy = natives.find((f) => f === 'libsnappyjava.so');
+  const zstd = natives.find((f) => f.startsWith('libzstd-jni-'));
+  if (snappy) nativeProperties.push(`-Dorg.xerial.snappy.lib.path=${NATIVE_INSIDE}`, `-Dorg.xerial.snappy.lib.name=${snappy}`);
+  if (zstd) nativeProperties.push(`-DZstdNativePath=${NATIVE_INSIDE}/${zstd}`);
   const result: JavaToolchainResult = {
     ok: true,
     toolchain: {
       home, java: join(home, 'bin', 'java'), version: jdk.version, libs: paths.libs,
-      classpath: jars.map((j) => `${JAVA_LIBS_INSIDE}/${j}`), compilerClasses: paths.compilerClasses, binds,
+      classpath: jars.map((j) => `${JAVA_LIBS_INSIDE}/${j}`), compilerClasses: paths.compilerClasses, binds, nativeProperties,
     },
   };
   if (cacheable) cached = result;

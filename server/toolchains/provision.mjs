@@ -40,6 +40,8 @@ export function javaPaths(root) {
     kafka, pom, compilerSource, trainingSource, dir,
     libs: join(dir, 'libs'),
     stamp: join(dir, 'libs.stamp'),
+    /** snappy-java's and zstd-jni's JNI libraries, extracted at install: /tmp in the sandbox is noexec, so they cannot unpack themselves there. */
+    native: join(dir, 'native'),
     pomHash,
     /** CompileServer.class (the warm compiler) and CdsTraining.class (AppCDS class-list training). */
     compilerClasses: join(root, '.cache', 'java', `compiler-${short(readFileSync(compilerSource, 'utf8') + readFileSync(trainingSource, 'utf8'))}`),
@@ -93,6 +95,7 @@ export function provisionJava({ root, env = process.env, log = () => {} }) {
       return { status: 'failed', lines };
     }
     rmSync(p.libs, { recursive: true, force: true });
+    rmSync(p.native, { recursive: true, force: true }); // extracted from the previous jars
     renameSync(tmp, p.libs);
     writeFileSync(p.stamp, `${p.pomHash}\n`);
     status = 'fetched';
@@ -113,8 +116,49 @@ export function provisionJava({ root, env = process.env, log = () => {} }) {
       if (/^compiler-[0-9a-f]+$/.test(name) && join(dirname(p.compilerClasses), name) !== p.compilerClasses) rmSync(join(dirname(p.compilerClasses), name), { recursive: true, force: true });
     }
   }
+  const native = extractNativeLibs(p, jdk.java);
+  if (native) say(native);
   say(`Java ${jdk.version}: kafka-clients ${p.kafka} ready in ${p.libs}.`);
   return { status, lines };
+}
+
+/** Paths of the JNI libraries inside the client jars, per Node arch: [snappy-java, zstd-jni folder]. */
+const JNI_DIRS = { x64: ['org/xerial/snappy/native/Linux/x86_64/libsnappyjava.so', 'linux/amd64/'], arm64: ['org/xerial/snappy/native/Linux/aarch64/libsnappyjava.so', 'linux/aarch64/'] };
+
+/**
+ * Extracts libsnappyjava.so and libzstd-jni-*.so into `native/` (with the JDK's `jar`), unless there.
+ * @param {ReturnType<typeof javaPaths>} p
+ * @param {string} java
+ * @returns {string | null} a line to log when something could not be extracted
+ */
+function extractNativeLibs(p, java) {
+  const dirs = JNI_DIRS[/** @type {'x64' | 'arm64'} */ (process.arch)];
+  if (!dirs) return `No snappy/zstd JNI libraries for ${process.arch}: Java programs can use gzip and lz4 compression only.`;
+  if (existsSync(p.native) && readdirSync(p.native).length >= 2) return null;
+  const jarTool = join(dirname(java), 'jar');
+  const tmp = `${p.native}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const jars = readdirSync(p.libs);
+  const snappy = jars.find((j) => j.startsWith('snappy-java-'));
+  const zstd = jars.find((j) => j.startsWith('zstd-jni-'));
+  for (const [jar, entry] of [[snappy, dirs[0]], [zstd, dirs[1]]]) {
+    if (!jar) continue;
+    spawnSync(jarTool, ['xf', join(p.libs, jar), entry], { cwd: tmp, timeout: 60_000 });
+  }
+  const found = [];
+  const walk = (/** @type {string} */ d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.so')) found.push(join(d, e.name));
+    }
+  };
+  walk(tmp);
+  rmSync(p.native, { recursive: true, force: true });
+  mkdirSync(p.native, { recursive: true });
+  for (const f of found) renameSync(f, join(p.native, f.slice(f.lastIndexOf('/') + 1)));
+  rmSync(tmp, { recursive: true, force: true });
+  return found.length >= 2 ? null : 'Could not extract the snappy/zstd JNI libraries: Java programs can use gzip and lz4 compression only.';
 }
 
 /**
