@@ -54,6 +54,8 @@ export interface SandboxCommandOptions {
   command: string[];
   /** Extra host files bound read-only at the same path (tests bind probe binaries this way). */
   extraRoFiles?: string[];
+  /** Extra host files or folders bound read-only at an inside path: [host, inside] (a JDK, a venv, jars). */
+  roBinds?: Array<[string, string]>;
 }
 
 /**
@@ -89,6 +91,11 @@ export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
     seen.add(file);
     argv.push('--ro-bind', realpathSync(file), file);
   }
+  for (const [host, inside] of o.roBinds ?? []) {
+    if (seen.has(inside)) continue;
+    seen.add(inside);
+    argv.push('--ro-bind', host, inside);
+  }
   argv.push('--ro-bind', o.launcherPath, INSIDE.launcher);
   if (o.hostsPath) argv.push('--ro-bind', o.hostsPath, '/etc/hosts');
   argv.push('--ro-bind', o.boxDir, INSIDE.box);
@@ -103,9 +110,18 @@ export function buildSandboxArgv(o: SandboxCommandOptions): string[] {
   return argv;
 }
 
-/** The command that starts the launcher, which opens the broker relay and then runs the bundle. */
-export function launcherCommand(limits: Limits, brokerPort: number): string[] {
-  return [process.execPath, `--max-old-space-size=${limits.heapMb}`, INSIDE.launcher, String(brokerPort), INSIDE.brokerSocket, INSIDE.bundle];
+/** V8 heap of the launcher when it only relays for a program in another language (it holds no data). */
+const RELAY_ONLY_HEAP_MB = 64;
+
+/**
+ * The command that starts the launcher, which opens the broker relay and then either imports the
+ * bundle in its own process (TypeScript) or, given `exec`, runs that program as its child and ends
+ * the way the child ended (Java, Python).
+ */
+export function launcherCommand(limits: Limits, brokerPort: number, exec?: string[]): string[] {
+  const relay = [INSIDE.launcher, String(brokerPort), INSIDE.brokerSocket];
+  if (!exec) return [process.execPath, `--max-old-space-size=${limits.heapMb}`, ...relay, 'import', INSIDE.bundle];
+  return [process.execPath, `--max-old-space-size=${RELAY_ONLY_HEAP_MB}`, ...relay, 'exec', ...exec];
 }
 
 /**

@@ -2,7 +2,10 @@
 // (the address the run's broker advertises) and relays each connection over the Unix socket that
 // the supervisor bind-mounted in, so kafkajs bootstrap and metadata work unchanged while the
 // network namespace has no route anywhere else. Then it tells the supervisor it is ready on fd 3,
-// closes fd 3 (so learner code cannot write there) and runs the learner's bundle as the main module.
+// closes fd 3 (so learner code cannot write there) and runs the learner's program: `import <bundle>`
+// runs a TypeScript bundle as this process's main module; `exec <file> <args…>` runs a JVM or a
+// Python interpreter as its child (sharing stdin, stdout and stderr) and ends as that child ended,
+// re-raising its fatal signal so the supervisor sees the same exit status as for a node program.
 // It holds no secret: learner code can tamper with this process, but the only thing reachable
 // through the socket is the run's own broker.
 'use strict';
@@ -10,7 +13,7 @@ const net = require('node:net');
 const fs = require('node:fs');
 const { pathToFileURL } = require('node:url');
 
-const [port, socketPath, bundlePath] = process.argv.slice(2);
+const [port, socketPath, mode, ...program] = process.argv.slice(2);
 
 const server = net.createServer({ allowHalfOpen: false }, (inner) => {
   const outer = net.connect(socketPath);
@@ -34,6 +37,8 @@ server.listen(Number(port), '127.0.0.1', () => {
   server.unref();
   fs.writeSync(3, 'ready\n');
   fs.closeSync(3);
+  if (mode === 'exec') return runChild(program);
+  const bundlePath = program[0];
   process.argv.splice(1, process.argv.length - 1, bundlePath);
   // Like a main module: an error escaping the top level prints its stack and exits 1.
   import(pathToFileURL(bundlePath).href).catch((err) => {
@@ -41,3 +46,25 @@ server.listen(Number(port), '127.0.0.1', () => {
     process.exit(1);
   });
 });
+
+function runChild([file, ...args]) {
+  const { spawn } = require('node:child_process');
+  // glibc reserves 64 MiB of address space per malloc arena, up to 8 per core: with a JVM's threads
+  // that alone could reach RLIMIT_AS. Two arenas are plenty for one learner program.
+  const child = spawn(file, args, { stdio: 'inherit', env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
+  child.on('error', (err) => {
+    process.stderr.write(`sandbox launcher: cannot start ${file}: ${err.message}\n`);
+    process.exit(71);
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== null) process.exit(code);
+    // Die of the same signal (default action restored) so bwrap reports 128 + its number.
+    process.removeAllListeners(signal);
+    try {
+      process.kill(process.pid, signal);
+    } catch {
+      // fall through
+    }
+    process.exit(128 + (require('node:os').constants.signals[signal] || 0));
+  });
+}

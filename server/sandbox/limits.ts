@@ -8,13 +8,14 @@ export interface Limits {
   wallMs: number;
   /** CPU seconds per process (RLIMIT_CPU soft limit: SIGXCPU; hard limit one second later: SIGKILL). */
   cpuSeconds: number;
-  /** V8 old-space heap of the main node process, in MiB (`--max-old-space-size`). */
+  /** Heap of the program in MiB: V8 old space of the node process (`--max-old-space-size`), or the JVM's `-Xmx`; unused for Python. */
   heapMb: number;
   /** Address space per process in MiB (RLIMIT_AS): the backstop for Buffers and native memory. Node needs > 512. */
   addressSpaceMb: number;
   /**
    * Tasks (processes + threads) for the slot's UID (RLIMIT_NPROC). A node process uses 7-11 and the
    * sandbox's own bwrap processes 2, so 32 allows the program plus one or two helper processes.
+   * Java and Python programs get more by default (languageLimits() in launch.ts).
    */
   processes: number;
   /** Open file descriptors per process (RLIMIT_NOFILE). */

@@ -4,13 +4,13 @@
 // files the program could swap for symlinks) and reports how the program ended; it never decides
 // a verdict from that output or exit code.
 import { spawn } from 'node:child_process';
-import { writeFileSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import { constants as osConstants } from 'node:os';
 import { buildSandboxArgv, launcherCommand, withOptionsOnFd } from './command.ts';
+import { languageLimits, prepareLaunch, type ProgramLaunch } from './launch.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { killAllOfUid, pidsOfUid } from './procs.ts';
 import { startBrokerRelay, type BrokerRelay, type WireTap } from './relay.ts';
@@ -21,12 +21,15 @@ const execFileAsync = promisify(execFile);
 
 /** What to run and against which broker. */
 export interface ProgramSpec {
-  /** The bundle from bundleLearnerCode(). */
-  js: string;
+  /** The bundle from bundleLearnerCode(): shorthand for `launch: { language: 'typescript', js }`. */
+  js?: string;
+  /** What to run, in which language (give this or `js`): classes from compileJava(), a Python source, a bundle. */
+  launch?: ProgramLaunch;
   /** The program's whole environment (nothing from the server's environment is added). */
   env: Record<string, string>;
   /** The run's broker; inside the sandbox the same address reaches it through the relay. */
   broker: { host: '127.0.0.1'; port: number };
+  /** Overrides of DEFAULT_LIMITS, applied over the language's defaults (languageLimits()). */
   limits?: Partial<Limits>;
   /** Live output, in order, up to the output cap. */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
@@ -99,15 +102,21 @@ async function mountTmpfs(dir: string, slot: Slot, limits: Limits): Promise<bool
   }
 }
 
-function validate(spec: ProgramSpec): void {
+function validate(spec: ProgramSpec): ProgramLaunch {
   if (process.getuid?.() !== 0) throw new SandboxError('the sandbox needs the server to run as root (it drops each program to its own slot UID); see sandboxSupport()');
-  if (typeof spec.js !== 'string' || spec.js.length === 0) throw new SandboxError('spec.js must be the non-empty bundle from bundleLearnerCode()');
+  if (spec.js !== undefined && spec.launch) throw new SandboxError('give spec.js or spec.launch, not both');
+  const launch: ProgramLaunch | undefined = spec.launch ?? (spec.js !== undefined ? { language: 'typescript', js: spec.js } : undefined);
+  if (!launch) throw new SandboxError('spec.launch (or spec.js) must say what to run');
+  if (launch.language === 'typescript' && (typeof launch.js !== 'string' || launch.js.length === 0)) throw new SandboxError('spec.js must be the non-empty bundle from bundleLearnerCode()');
+  if (launch.language === 'java' && (!launch.classes || !/^[\w$.]+$/.test(launch.classes.mainClass) || Object.keys(launch.classes.files ?? {}).length === 0)) throw new SandboxError('spec.launch.classes must come from compileJava()');
+  if (launch.language === 'python' && (typeof launch.source !== 'string' || launch.source.includes('\0'))) throw new SandboxError('spec.launch.source must be the Python program text');
   if (spec.broker?.host !== '127.0.0.1') throw new SandboxError('spec.broker.host must be 127.0.0.1');
   if (!Number.isInteger(spec.broker.port) || spec.broker.port < 1 || spec.broker.port > 65535) throw new SandboxError(`spec.broker.port ${spec.broker.port} is not a TCP port`);
   for (const [k, v] of Object.entries(spec.env)) {
     if (!ENV_KEY.test(k)) throw new SandboxError(`environment variable name ${JSON.stringify(k)} is not valid`);
     if (typeof v !== 'string' || v.includes('\0')) throw new SandboxError(`environment variable ${k} must be a string without NUL bytes`);
   }
+  return launch;
 }
 
 function signalAll(uid: number, signal: NodeJS.Signals): void {
@@ -125,12 +134,17 @@ function signalName(n: number): string {
   return entry ? entry[0] : `SIG${n}`;
 }
 
-const MEMORY_MESSAGES = /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Failed to reserve virtual memory|Cannot allocate memory|ENOMEM/;
+// Node (V8 heap, Buffers), the JVM (an OutOfMemoryError, also "unable to create native thread" at
+// the task limit; native reservations fail with "insufficient memory for the Java Runtime") and
+// Python (MemoryError).
+const MEMORY_MESSAGES = /JavaScript heap out of memory|Reached heap limit|Array buffer allocation failed|Failed to reserve virtual memory|Cannot allocate memory|ENOMEM|java\.lang\.OutOfMemoryError|insufficient memory for the Java Runtime|^MemoryError/m;
+/** What -XX:+ExitOnOutOfMemoryError prints, on stdout, before it exits with code 3. */
+const JVM_OOM_EXIT = /^Terminating due to java\.lang\.OutOfMemoryError/m;
 
 /** Starts one instance; resolves once the program's code is about to run, rejects with SandboxError if the sandbox cannot start. */
 export async function startSandboxedProgram(spec: ProgramSpec): Promise<SandboxedProgram> {
-  validate(spec);
-  const limits = resolveLimits(spec.limits);
+  const launch = validate(spec);
+  const limits = resolveLimits({ ...languageLimits(launch.language), ...spec.limits });
   const label = spec.label ?? 'learner program';
   const slot = await acquireSlot();
   let run: ReturnType<typeof createRunDir> | undefined;
@@ -154,9 +168,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
   let child: ReturnType<typeof spawn>;
   try {
     run = createRunDir(slot);
-    const bundle = join(run.boxDir, 'main.mjs');
-    writeFileSync(bundle, spec.js, { mode: 0o640 });
-    chownSync(bundle, 0, slot.gid);
+    const program = await prepareLaunch(launch, run.boxDir, slot.gid, limits);
     const mounted = await mountTmpfs(run.tmpDir, slot, limits);
     relay = await startBrokerRelay(join(run.boxDir, 'broker.sock'), slot.gid, spec.broker.port, limits.brokerConnections, spec.tap ?? defaultTap());
     const full = buildSandboxArgv({
@@ -168,7 +180,8 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       launcherPath: launcherPath(),
       hostsPath: hostsPath(),
       env: spec.env,
-      command: launcherCommand(limits, spec.broker.port),
+      roBinds: program.roBinds,
+      command: launcherCommand(limits, spec.broker.port, program.exec),
     });
     const { argv, payload } = withOptionsOnFd(full, 4);
     // fd 3: the launcher's "ready" line; fd 4: bwrap's options.
@@ -239,7 +252,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       let reason: ExitInfo['reason'];
       if (killedBy) reason = killedBy;
       else if (signal === 'SIGXCPU') reason = 'cpu-limit';
-      else if ((signal !== null || code !== 0) && MEMORY_MESSAGES.test(stderr)) reason = 'memory-limit';
+      else if ((signal !== null || code !== 0) && (MEMORY_MESSAGES.test(stderr) || (launch.language === 'java' && JVM_OOM_EXIT.test(stdout)))) reason = 'memory-limit';
       else if (signal !== null) reason = 'crashed';
       else reason = 'exited';
       resolve({ reason, code, signal, stdout, stderr, truncated, wallMs });

@@ -1,0 +1,175 @@
+// Java learner programs end to end against a real Kafka broker: compiled by the sandboxed warm
+// compiler, run by startSandboxedProgram under the same limits, UID and relay as TypeScript. A
+// producer's records are read back from the broker; compile errors point at the right place; a
+// program cannot read host files, reach other ports or run commands; runaway memory, time and
+// threads are stopped; nothing of any run survives it.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type LocalBroker } from '../kafka/broker.ts';
+import { compileJava, stopJavaCompiler, type JavaClasses } from './java-compile.ts';
+import type { Limits } from './limits.ts';
+import { pidsOfUid } from './procs.ts';
+import { startSandboxedProgram, type ExitInfo } from './run.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const fixture = (name: string) => readFileSync(join(here, 'fixtures', 'java', `${name}.java`), 'utf8');
+
+let broker: LocalBroker;
+let kafka: Kafka;
+let admin: Admin;
+let other: Server;
+let otherPort: number;
+
+beforeAll(async () => {
+  // A host service on another port: the program must not reach it.
+  other = createServer((_, res) => res.end('secret'));
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  otherPort = (other.address() as { port: number }).port;
+  broker = await startBroker();
+  kafka = new Kafka({ clientId: 'java-suite', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  admin = kafka.admin();
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await stopJavaCompiler();
+  await admin?.disconnect();
+  await broker?.stop();
+  await new Promise<void>((r) => other.close(() => r()));
+});
+
+async function compiled(name: string): Promise<JavaClasses> {
+  const result = await compileJava(fixture(name));
+  if (!result.ok) throw new Error(`fixture ${name} did not compile: ${result.error}`);
+  return result.classes;
+}
+
+async function runJava(name: string, env: Record<string, string> = {}, limits: Partial<Limits> = {}, input?: string): Promise<ExitInfo> {
+  const program = await startSandboxedProgram({
+    launch: { language: 'java', classes: await compiled(name) },
+    env: { KAFKA_BROKERS: broker.bootstrap, ...env },
+    broker: { host: '127.0.0.1', port: broker.port },
+    limits: { wallMs: 20_000, ...limits },
+    label: `java ${name}`,
+    stdin: input !== undefined,
+  });
+  if (input !== undefined) {
+    program.write(input);
+    program.endInput();
+  }
+  const info = await program.exited;
+  expect(pidsOfUid(program.uid), `processes of ${name} survived`).toEqual([]);
+  return info;
+}
+
+describe('compiling Java', () => {
+  it('reports a compile error at its line and column, before anything runs', async () => {
+    const source = fixture('producer').replace('producer.flush();', 'producer.flsh();');
+    const line = source.split('\n').findIndex((l) => l.includes('producer.flsh()')) + 1;
+    const column = source.split('\n')[line - 1].indexOf('.flsh') + 1;
+    const result = await compileJava(source);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics[0]).toMatchObject({ file: 'Main.java', line, column, message: expect.stringMatching(/^cannot find symbol/) });
+    expect(result.error).toMatch(new RegExp(`^Main\\.java:${line}:${column}: cannot find symbol\\n {4}.*producer\\.flsh\\(\\);\\n {4} *\\^`));
+  });
+
+  it('counts a column after tabs and a syntax error on a later line', async () => {
+    const result = await compileJava('public class Main {\n\tpublic static void main(String[] a) {\n\t\tint x = ;\n\t}\n}\n');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.diagnostics[0]).toMatchObject({ line: 3, column: 11, message: 'illegal start of expression' });
+  });
+
+  it('asks for a class named Main', async () => {
+    const result = await compileJava('class Other { public static void main(String[] a) {} }\n');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/must declare a top-level class named Main/);
+  });
+
+  it('stops a compile that overruns its time, and the next compile gets a fresh compiler', async () => {
+    const slow = await compileJava(fixture('producer'), { timeoutMs: 1 });
+    expect(slow.ok).toBe(false);
+    if (!slow.ok) expect(slow.error).toMatch(/Compiling took longer than 0\.001 s and was stopped/);
+    expect((await compileJava(fixture('producer'))).ok).toBe(true);
+  });
+});
+
+describe('running Java', () => {
+  it('a producer writes keyed records the broker holds, and exits 0', async () => {
+    const topic = `java-produce-${randomBytes(3).toString('hex')}`;
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    const info = await runJava('producer', { TOPIC: topic, COUNT: '50' });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0, stdout: 'produced 50\n' });
+    const offsets = await admin.fetchTopicOffsets(topic);
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(50);
+    const consumer = kafka.consumer({ groupId: `check-${topic}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen = new Map<string, string>();
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.set(message.key!.toString(), message.value!.toString());
+          if (seen.size === 50) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    for (let i = 0; i < 50; i++) expect(seen.get(`k${i}`)).toBe(`v${i}`);
+  });
+
+  it('compresses with gzip, lz4, snappy and zstd (the JNI libraries load from the read-only cache, not the noexec /tmp)', async () => {
+    const topic = `java-codecs-${randomBytes(3).toString('hex')}`;
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const info = await runJava('compressed', { TOPIC: topic });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0, stdout: 'sent gzip\nsent lz4\nsent snappy\nsent zstd\n' });
+    // Each acknowledged batch was decompressed and validated by the broker; four records landed.
+    const [partition] = await admin.fetchTopicOffsets(topic);
+    expect(partition.high).toBe('4');
+  });
+
+  it('cannot read host files, reach other ports, run commands or write its own files', async () => {
+    const files = ['/etc/passwd', '/etc/shadow', join(repoRoot, 'package.json'), join(repoRoot, 'labs'), '/root/.bashrc'];
+    const ports = [`127.0.0.1:${otherPort}`, '10.0.0.1:80', '1.1.1.1:53'];
+    const info = await runJava('probes', { PROBE_FILES: files.join(','), PROBE_PORTS: ports.join(',') });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0 });
+    expect(info.stdout).not.toContain('ALLOWED');
+    for (const f of files) expect(info.stdout).toContain(`read ${f} denied`);
+    for (const p of ports) expect(info.stdout).toContain(`connect ${p} denied`);
+    expect(info.stdout).toMatch(/exec denied: java\.io\.IOException: Cannot run program "\/bin\/sh"/);
+    expect(info.stdout).toContain('write /sandbox denied');
+  });
+
+  it('reads standard input and ends with its own exit code', async () => {
+    const info = await runJava('echo', {}, {}, 'one\ntwo\n');
+    expect(info).toMatchObject({ reason: 'exited', code: 7, stdout: 'ONE\nTWO\n' });
+  });
+
+  it('an unbounded allocation ends as memory-limit', async () => {
+    const info = await runJava('allocate', {}, { heapMb: 128 });
+    expect(info.reason).toBe('memory-limit');
+    expect(info.stdout + info.stderr).toMatch(/OutOfMemoryError: Java heap space/);
+  });
+
+  it('a spinning program ends as wall-timeout', async () => {
+    const info = await runJava('spin', {}, { wallMs: 3000 });
+    expect(info.reason).toBe('wall-timeout');
+    expect(info.wallMs).toBeGreaterThanOrEqual(3000);
+    expect(info.wallMs).toBeLessThan(10_000);
+  });
+
+  it('a program starting threads without end is stopped by the task limit', async () => {
+    const info = await runJava('threads', {}, { processes: 64 });
+    expect(info.reason).toBe('memory-limit');
+    expect(info.stdout + info.stderr).toMatch(/unable to create native thread/);
+    const started = Math.max(...[...info.stdout.matchAll(/threads (\d+)/g)].map((m) => Number(m[1])));
+    expect(started).toBeGreaterThan(10);
+    expect(started).toBeLessThan(64);
+  });
+});
