@@ -8,24 +8,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { judgeFixture } from './_kit/fixtures.ts';
-import { loadLabRegistry, splitFrontmatter } from './_kit/registry.ts';
+import { loadLabRegistry, SOURCE_FILES, splitFrontmatter } from './_kit/registry.ts';
 import { labSchema } from './_kit/schema.ts';
 import { loadConfig } from '../server/config.ts';
 import { createKafkaRuntime } from '../server/kafka/runtime.ts';
-import { bundleLearnerCode, startSandboxedProgram } from '../server/sandbox/index.ts';
+import { startSandboxedProgram } from '../server/sandbox/index.ts';
+import { compileSubmission } from '../server/grading/compile.ts';
 import { gradeRun } from '../server/grading/pipeline.ts';
-import type { RunResults } from './_kit/results.ts';
+import type { Language, RunResults } from './_kit/results.ts';
 
 const registry = loadLabRegistry(process.env.LAB_PROOFS_DIR || undefined);
 const labs = registry.list();
 const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 1 });
 afterAll(() => kafka.shutdown());
 
-async function grade(slug: string, file: string, seed = 11): Promise<RunResults> {
+/** Compiles (a proof program must compile) and grades through the real pipeline. */
+async function grade(slug: string, language: Language, code: string, seed = 11): Promise<RunResults> {
   const lab = registry.get(slug)!;
-  const bundled = await bundleLearnerCode(readFileSync(file, 'utf8'));
-  if (!bundled.ok) throw new Error(`${file} does not compile: ${bundled.error}`);
-  return gradeRun({ runId: `proof-${slug}`, lab, grader: await registry.grader(lab), js: bundled.js, seed }, { kafka, launch: startSandboxedProgram });
+  const compiled = await compileSubmission(code, language);
+  if (!compiled.ok) throw new Error(`labs/${slug} (${language}) does not compile: ${compiled.message}`);
+  return gradeRun({ runId: `proof-${slug}`, lab, grader: await registry.grader(lab), program: compiled.launch, seed }, { kafka, launch: startSandboxedProgram });
 }
 
 const summary = (r: RunResults) => JSON.stringify({ status: r.status, kind: r.kind, message: r.message, tests: r.tests.map((t) => [t.status, t.task_id, t.message?.slice(0, 300)]), notes: r.notes }, null, 1);
@@ -39,8 +41,11 @@ for (const lab of labs) {
     it('has valid frontmatter, a starter, a solution and checks whose task ids exist in lab.mdx', async () => {
       const { data, body } = splitFrontmatter(readFileSync(join(lab.dir, 'lab.mdx'), 'utf8'));
       expect(labSchema.safeParse(data).success).toBe(true);
-      expect(existsSync(join(lab.dir, 'starter', 'main.ts'))).toBe(true);
-      expect(existsSync(join(lab.dir, 'solution', 'main.ts'))).toBe(true);
+      expect(lab.languages, 'every lab ships in TypeScript').toContain('typescript');
+      for (const language of lab.languages) {
+        expect(existsSync(join(lab.dir, 'starter', SOURCE_FILES[language])), `starter/${SOURCE_FILES[language]}`).toBe(true);
+        expect(existsSync(join(lab.dir, 'solution', SOURCE_FILES[language])), `solution/${SOURCE_FILES[language]}`).toBe(true);
+      }
       const grader = await registry.grader(lab);
       const taskIds = new Set(lab.frontmatter.tasks.map((t) => t.id));
       expect(grader.checks.length).toBeGreaterThan(0);
@@ -51,18 +56,21 @@ for (const lab of labs) {
       for (const v of ['KAFKA_BROKERS', ...Object.keys(grader.env)]) expect(body, `env var ${v} is documented`).toContain(v);
     });
 
-    it('passes the reference solution', async () => {
-      const r = await grade(lab.slug, join(lab.dir, 'solution', 'main.ts'));
-      expect(r.status, summary(r)).toBe('pass');
-      expect(r.tests.every((t) => t.status === 'pass')).toBe(true);
-      expect(r.faults.length, 'the grader injected at least one fault').toBeGreaterThan(0);
-    });
+    for (const language of lab.languages) {
+      it(`passes the reference solution (${language})`, async () => {
+        const r = await grade(lab.slug, language, lab.solutions[language]!);
+        expect(r.status, summary(r)).toBe('pass');
+        expect(r.language).toBe(language);
+        expect(r.tests.every((t) => t.status === 'pass')).toBe(true);
+        expect(r.faults.length, 'the grader injected at least one fault').toBeGreaterThan(0);
+      });
 
-    it('fails the starter with a check message', async () => {
-      const r = await grade(lab.slug, join(lab.dir, 'starter', 'main.ts'));
-      expect(r.status, summary(r)).toBe('fail');
-      expect(r.tests.some((t) => t.status === 'fail' && (t.message ?? '').length > 20)).toBe(true);
-    });
+      it(`fails the starter with a check message (${language})`, async () => {
+        const r = await grade(lab.slug, language, lab.starters[language]!);
+        expect(r.status, summary(r)).toBe('fail');
+        expect(r.tests.some((t) => t.status === 'fail' && (t.message ?? '').length > 20)).toBe(true);
+      });
+    }
 
     const fixtures = lab.fixtures;
     const wrong = fixtures.filter((f) => f.meta.verdict === 'fail');
@@ -77,7 +85,7 @@ for (const lab of labs) {
       const title = f.meta.verdict === 'pass' ? `passes the other correct solution "${f.name}"` : `fails the wrong program "${f.name}" on ${f.meta.targets?.join(', ')}, naming the evidence`;
       it(title, async () => {
         // Alternatives run on another seed than the reference solution, so one lucky input cannot carry both.
-        const r = await grade(lab.slug, f.file, f.meta.verdict === 'pass' ? 12 : 11);
+        const r = await grade(lab.slug, 'typescript', readFileSync(f.file, 'utf8'), f.meta.verdict === 'pass' ? 12 : 11);
         expect(judgeFixture(f.meta, r), summary(r)).toBeNull();
       });
     }

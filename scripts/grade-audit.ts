@@ -10,7 +10,7 @@ import { loadLabRegistry } from '../labs/_kit/registry.ts';
 import { loadConfig } from '../server/config.ts';
 import { gradeSubmission } from '../server/grading/pipeline.ts';
 import { createKafkaRuntime } from '../server/kafka/runtime.ts';
-import { bundleLearnerCode, startSandboxedProgram } from '../server/sandbox/index.ts';
+import { startSandboxedProgram } from '../server/sandbox/index.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
       ].filter((p) => (!arg('only') || p.name === arg('only')) && (!arg('verdict') || p.meta.verdict === arg('verdict')));
       for (const p of programs) {
         for (let seed = 1; seed <= seeds; seed++) {
-          const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram });
+          const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}` }, { kafka, launch: startSandboxedProgram });
           const problem = judgeFixture(p.meta, r);
           const failed = r.tests.filter((t) => t.status !== 'pass').map((t) => t.task_id);
           rows.push({ lab: lab.slug, name: p.name, expected: p.meta.verdict, seed, got: r.status, failed: [...new Set(failed)].join(',') || '-', ok: problem === null, problem });

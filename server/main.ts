@@ -10,7 +10,7 @@ import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
 import { createGradingService } from './grading/service.ts';
 import { loadLabRegistry } from '../labs/_kit/registry.ts';
-import { sandboxSupport, sweepSandboxLeftovers } from './sandbox/index.ts';
+import { sandboxSupport, sweepSandboxLeftovers, stopJavaCompiler, toolchainSupport, warmJavaCompiler } from './sandbox/index.ts';
 
 const config = loadConfig();
 // A server that died mid-run may have left sandboxed processes, slot locks and tmpfs mounts behind.
@@ -24,8 +24,12 @@ else {
 const db = openDb(config.dataDir);
 const kafka = createKafkaRuntime(config);
 const labs = loadLabRegistry();
-const grading = createGradingService({ db, kafka, labs, now: Date.now });
-const app = createApp({ config, db, kafka, labs, now: Date.now, grading, sandbox: () => sandbox });
+// Which learner languages run here is checked once; a missing toolchain is said in /api/health.
+const languages = toolchainSupport();
+for (const l of languages.filter((x) => !x.available)) console.warn(`Labs cannot run ${l.language} programs: ${l.problem} ${l.fix ?? ''}`);
+if (sandbox.ok && languages.some((l) => l.language === 'java' && l.available)) void warmJavaCompiler().catch((err) => console.error('java: the warm compiler did not start:', err));
+const grading = createGradingService({ db, kafka, labs, now: Date.now, languages: () => languages });
+const app = createApp({ config, db, kafka, labs, now: Date.now, grading, sandbox: () => sandbox, languages: () => languages });
 
 const distDir = join(config.root, 'dist');
 const apiOnly = process.env.API_ONLY === '1';
@@ -59,6 +63,7 @@ async function shutdown(signal: string) {
   server.close();
   await grading.close().catch((err) => console.error('Stopping lab runs failed:', err));
   await kafka.shutdown().catch((err) => console.error('Kafka shutdown failed:', err));
+  await stopJavaCompiler().catch(() => {});
   db.close();
   process.exit(0);
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { loadConfig } from '../config.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
-import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
+import { startSandboxedProgram } from '../sandbox/index.ts';
 import { gradeSubmission } from './pipeline.ts';
 import type { RunResults } from '../../labs/_kit/results.ts';
 
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 async function grade(slug: string, code: string): Promise<RunResults> {
   const lab = labs.get(slug)!;
-  return gradeSubmission(lab, await labs.grader(lab), code, { seed: 3, runId: `attack-${slug}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram });
+  return gradeSubmission(lab, await labs.grader(lab), code, { seed: 3, runId: `attack-${slug}` }, { kafka, launch: startSandboxedProgram });
 }
 const attack = (name: string) => readFileSync(join(here, 'attacks', `${name}.ts`), 'utf8');
 const output = (r: RunResults) => r.output ?? '';

@@ -1,4 +1,4 @@
-// `npm run grade -- <lab-slug> <file.ts> [--seed N] [--labs-dir DIR]`: grades one program through the same pipeline
+// `npm run grade -- <lab-slug> <main.ts|Main.java|main.py> [--seed N] [--labs-dir DIR]`: grades one program through the same pipeline
 // as the API (bundle in the sandbox's compiler, fresh broker, sandboxed program, checks) and prints
 // the results JSON. Exit code: 0 pass, 1 fail (a check failed, the program crashed, timed out or did
 // not compile), 2 infrastructure error or bad usage.
@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
-import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
+import { startSandboxedProgram } from '../sandbox/index.ts';
+import type { Language } from '../../labs/_kit/results.ts';
 import { gradeSubmission } from './pipeline.ts';
 import type { RunResults } from '../../labs/_kit/results.ts';
 
@@ -38,12 +39,16 @@ async function main(): Promise<number> {
   } catch (err) {
     usage(`Cannot read ${file}: ${(err as Error).message}`);
   }
+  // The language is the file's: main.ts, Main.java or main.py.
+  const language: Language | undefined = file.endsWith('.java') ? 'java' : file.endsWith('.py') ? 'python' : /\.(ts|mts|js|mjs)$/.test(file) ? 'typescript' : undefined;
+  if (!language) usage(`Cannot tell the language of ${file}: name it main.ts, Main.java or main.py.`);
+  if (!lab.languages.includes(language)) usage(`The lab "${slug}" has no ${language} version; it has ${lab.languages.join(', ')}.`);
   const grader = await labs.grader(lab);
   // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
   const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 0 });
   let results: RunResults;
   try {
-    results = await gradeSubmission(lab, grader, code, { seed, runId: `cli-${process.pid}`, bundle: (c) => bundleLearnerCode(c) }, { kafka, launch: startSandboxedProgram }, (e) => {
+    results = await gradeSubmission(lab, grader, code, { seed, runId: `cli-${process.pid}`, language },  { kafka, launch: startSandboxedProgram }, (e) => {
       if (e.type === 'state') console.error(`[${e.state}]`);
       else if (e.type === 'fault') console.error(`[fault] ${e.fault.kind} at ${e.fault.atMs} ms: ${e.fault.detail}`);
     });

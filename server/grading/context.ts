@@ -7,7 +7,7 @@ import type { FaultKind, FaultRecord, GraderContext, ProgramControl, ProgramExit
 import { committedOffsets, endOffsets, offsetCommitLog, produceRecords } from '../../labs/_kit/kafka.ts';
 import { createRng } from '../../labs/_kit/rng.ts';
 import type { Broker } from '../kafka/types.ts';
-import { createWireLog, type ExitInfo, type ProgramSpec, type SandboxedProgram } from '../sandbox/index.ts';
+import { createWireLog, type ExitInfo, type ProgramLaunch, type ProgramSpec, type SandboxedProgram } from '../sandbox/index.ts';
 import { visibleRecords } from './log-reader.ts';
 import { tailLines } from './output.ts';
 
@@ -19,7 +19,8 @@ export interface ContextOptions {
   broker: Broker;
   kafka: Kafka;
   admin: Admin;
-  js: string;
+  /** The compiled program, in its language. */
+  program: ProgramLaunch;
   seed: number;
   env: Record<string, string>;
   launch: LaunchProgram;
@@ -101,7 +102,7 @@ export function createRunContext(o: ContextOptions): RunContext {
     const program = await o.launch({
       tap,
       stdin,
-      js: o.js,
+      launch: o.program,
       env: instanceEnv,
       broker: { host: '127.0.0.1', port: o.broker.port },
       limits: { wallMs: o.wallMs },

@@ -13,7 +13,7 @@ import { runResultsSchema, type RunResults } from '../../labs/_kit/results.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
-import { bundleLearnerCode, startSandboxedProgram } from '../sandbox/index.ts';
+import { startSandboxedProgram } from '../sandbox/index.ts';
 import { compileErrorResults } from './compile.ts';
 import { gradeSubmission } from './pipeline.ts';
 import { createGradingService } from './service.ts';
@@ -69,10 +69,10 @@ async function gradeCase(c: z.infer<typeof caseSchema>, code: string, name: stri
   const submitted = await service.submit({ labSlug: lab.slug, code, userId: null, clientKey: `golden:${name}` });
   if (!submitted.ok && (submitted.code === 'compile_error' || submitted.code === 'too_large')) {
     await service.close();
-    return compileErrorResults(lab.slug, grader, submitted, c.seed);
+    return compileErrorResults(lab.slug, 'typescript', grader, submitted, c.seed);
   }
   await service.close(); // a compiling program is graded below, on the case's own seed
-  return gradeSubmission(lab, grader, code, { seed: c.seed, runId: `golden-${name}`, bundle: (src) => bundleLearnerCode(src) }, { kafka, launch: startSandboxedProgram });
+  return gradeSubmission(lab, grader, code, { seed: c.seed, runId: `golden-${name}` }, { kafka, launch: startSandboxedProgram });
 }
 
 describe('golden results', () => {

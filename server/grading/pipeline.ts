@@ -11,15 +11,17 @@ import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
 import { createRunContext, type LaunchProgram, type RunContext } from './context.ts';
 import { openLogReader, type LogReader } from './log-reader.ts';
 import { capTail } from './output.ts';
-import { compileErrorResults, compileSubmission } from './compile.ts';
+import { compileErrorResults, compileSubmission, type Compilers } from './compile.ts';
+import type { ProgramLaunch } from '../sandbox/index.ts';
+import type { Language } from '../../labs/_kit/results.ts';
 
 /** Inputs of one graded run. */
 export interface RunSpec {
   runId: string;
   lab: Lab;
   grader: Grader;
-  /** The learner's bundled program. */
-  js: string;
+  /** The learner's compiled program, in its language. */
+  program: ProgramLaunch;
   seed: number;
   /** Time spent compiling and waiting in the queue before the pipeline, for timings. */
   compileMs?: number;
@@ -55,7 +57,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     const timeline = run ? buildTimeline(run.wire.events, run.faults) : [];
     const out = run ? collectOutput(run) : { text: '', truncated: false };
     const output = out.text === '' ? null : capTail(out.text, undefined, out.truncated);
-    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, language: 'typescript', seed: spec.seed, output, diagnostics: [], timeline, timings };
+    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, language: spec.program.language, seed: spec.seed, output, diagnostics: [], timeline, timings };
   };
   try {
     state('preparing');
@@ -83,7 +85,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
       broker: lease.broker,
       kafka,
       admin,
-      js: spec.js,
+      program: spec.program,
       seed: spec.seed,
       env: spec.grader.env,
       launch: deps.launch,
@@ -205,12 +207,13 @@ export async function gradeSubmission(
   lab: Lab,
   grader: Grader,
   code: string,
-  opts: { seed: number; runId: string; bundle: (code: string) => Promise<{ ok: true; js: string } | { ok: false; error: string }> },
+  opts: { seed: number; runId: string; language?: Language; compilers?: Partial<Compilers> },
   deps: PipelineDeps,
   emit?: (e: RunEvent) => void,
 ): Promise<RunResults> {
   const t0 = Date.now();
-  const compiled = await compileSubmission(code, opts.bundle);
-  if (!compiled.ok) return compileErrorResults(lab.slug, grader, compiled, opts.seed);
-  return gradeRun({ runId: opts.runId, lab, grader, js: compiled.js, seed: opts.seed, compileMs: Date.now() - t0 }, deps, emit);
+  const language = opts.language ?? 'typescript';
+  const compiled = await compileSubmission(code, language, opts.compilers);
+  if (!compiled.ok) return compileErrorResults(lab.slug, language, grader, compiled, opts.seed);
+  return gradeRun({ runId: opts.runId, lab, grader, program: compiled.launch, seed: opts.seed, compileMs: Date.now() - t0 }, deps, emit);
 }

@@ -36,7 +36,7 @@ function gatedKafka() {
   return { kafka, waiting };
 }
 
-const bundle = async () => ({ ok: true as const, js: 'void 0' });
+const compilers = { typescript: async () => ({ ok: true as const, js: 'void 0' }) };
 const tick = () => new Promise((r) => setTimeout(r, 20));
 /** Waits (up to 5 s) until `cond` holds: the first run also imports the lab's grader. */
 async function until(cond: () => boolean) {
@@ -45,7 +45,7 @@ async function until(cond: () => boolean) {
 
 it('grades one run at a time and tells queued runs their position', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, labs, kafka, concurrency: 1, bundle });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, compilers });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
     const r = await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:1' });
@@ -76,7 +76,7 @@ it('grades one run at a time and tells queued runs their position', async () => 
 
 it('runs up to the configured number at once', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, labs, kafka, concurrency: 2, bundle });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 2, compilers });
   for (let i = 0; i < 3; i++) await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:1' });
   await until(() => waiting.length === 2);
   await tick();
@@ -91,7 +91,7 @@ it('runs up to the configured number at once', async () => {
 
 it('closes runs left unfinished by a previous server process as errors', () => {
   db.prepare("INSERT INTO runs (id, client_key, lab_slug, code, state, created_at) VALUES ('orphan-run-1', 'ip:1', 'keyed-producer', 'x', 'running', 1)").run();
-  const svc = createGradingService({ db, labs, kafka: gatedKafka().kafka, bundle });
+  const svc = createGradingService({ db, labs, kafka: gatedKafka().kafka, compilers });
   const run = svc.getRun('orphan-run-1');
   expect(run).toMatchObject({ state: 'done', outcome: 'error' });
   expect(run?.results?.message).toContain('restarted');
@@ -99,7 +99,7 @@ it('closes runs left unfinished by a previous server process as errors', () => {
 
 it('bounds the queue: one learner may have 3 runs waiting, everyone together maxQueued, each refusal with a Retry-After', async () => {
   const { kafka, waiting } = gatedKafka();
-  const svc = createGradingService({ db, labs, kafka, concurrency: 1, bundle, maxQueued: 4 });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, compilers, maxQueued: 4 });
   const submit = (clientKey: string, userId: number | null = null) => svc.submit({ labSlug: SLUG, code: 'x', userId, clientKey });
   // The first run starts; three more of the same guest wait; a fourth waiting one is refused.
   for (let i = 0; i < 4; i++) expect((await submit('ip:1')).ok).toBe(true);

@@ -4,12 +4,12 @@
 // (live events for SSE); this file only wires them together.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Lab, LabRegistry } from '../../labs/_kit/registry.ts';
-import type { Diagnostic, RunEvent, RunResults } from '../../labs/_kit/results.ts';
+import type { Diagnostic, Language, RunEvent, RunResults } from '../../labs/_kit/results.ts';
 import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
-import { bundleLearnerCode, startSandboxedProgram, type BundleResult } from '../sandbox/index.ts';
+import { startSandboxedProgram, toolchainSupport, type LanguageSupport, type ProgramLaunch } from '../sandbox/index.ts';
 import type { LaunchProgram } from './context.ts';
-import { compileSubmission, infrastructureErrorResults } from './compile.ts';
+import { compileSubmission, infrastructureErrorResults, type Compilers } from './compile.ts';
 import { createEventHub } from './event-hub.ts';
 import { gradeRun } from './pipeline.ts';
 import { createRunQueue, concurrencyFromEnv, maxQueuedFromEnv, MAX_QUEUED_PER_CLIENT, type QueuedJob } from './run-queue.ts';
@@ -25,6 +25,8 @@ export type RunView = RunRecord & { position: number | null };
 export type SubmitResult =
   | { ok: true; runId: string }
   | { ok: false; code: 'unknown_lab'; message: string }
+  /** The lab has no starter in that language, or this server cannot run it. */
+  | { ok: false; code: 'language_unsupported' | 'language_unavailable'; message: string }
   | { ok: false; code: 'too_large'; message: string }
   | { ok: false; code: 'compile_error'; message: string; diagnostics: Diagnostic[] }
   /** queue_full: the server's queue is at its bound; client_busy: this learner already has runs waiting. */
@@ -38,7 +40,10 @@ export interface GradingServiceOptions {
   /** Runs graded at the same time (default: env GRADING_CONCURRENCY or 1). */
   concurrency?: number;
   launch?: LaunchProgram;
-  bundle?: (code: string) => Promise<BundleResult>;
+  /** Compilers per language (default: the sandbox's). */
+  compilers?: Partial<Compilers>;
+  /** Which languages this host can run (default: toolchainSupport()). */
+  languages?: () => LanguageSupport[];
   /** Seed per run (default: random, recorded in the results). */
   seed?: () => number;
   /** Bound on waiting runs (default: env GRADING_MAX_QUEUE or DEFAULT_MAX_QUEUED). */
@@ -49,7 +54,7 @@ export interface GradingServiceOptions {
 
 interface Job extends QueuedJob {
   lab: Lab;
-  js: string;
+  program: ProgramLaunch;
   enqueuedAt: number;
   compileMs: number;
 }
@@ -58,7 +63,7 @@ interface Job extends QueuedJob {
 export interface GradingService {
   /** The runs table, for the API's read-only views. */
   store: RunStore;
-  submit(input: { labSlug: string; code: string; userId: number | null; clientKey: string }): Promise<SubmitResult>;
+  submit(input: { labSlug: string; code: string; language?: Language; userId: number | null; clientKey: string }): Promise<SubmitResult>;
   getRun(id: string): RunView | null;
   /** Events so far plus a live subscription; call the returned function to unsubscribe. */
   subscribe(id: string, listener: (e: RunEvent) => void): { history: RunEvent[]; unsubscribe: () => void } | null;
@@ -72,7 +77,7 @@ export interface GradingService {
 export function createGradingService(o: GradingServiceOptions): GradingService {
   const now = o.now ?? Date.now;
   const launch = o.launch ?? startSandboxedProgram;
-  const bundle = o.bundle ?? ((code: string) => bundleLearnerCode(code));
+  const support = o.languages ?? (() => toolchainSupport());
   const seedOf = o.seed ?? (() => randomInt(1, 2 ** 31 - 1));
   const store = createRunStore(o.db);
   const hub = createEventHub();
@@ -103,7 +108,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
     try {
       const grader = await o.labs.grader(job.lab);
       results = await gradeRun(
-        { runId: job.id, lab: job.lab, grader, js: job.js, seed: seedOf(), compileMs: job.compileMs, queuedMs: startedAt - job.enqueuedAt },
+        { runId: job.id, lab: job.lab, grader, program: job.program, seed: seedOf(), compileMs: job.compileMs, queuedMs: startedAt - job.enqueuedAt },
         { kafka: o.kafka, launch },
         (e) => {
           if (e.type === 'state') store.setState(job.id, e.state);
@@ -111,7 +116,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
         },
       );
     } catch (err) {
-      results = infrastructureErrorResults(job.lab.slug, `The lab's grader could not be loaded: ${(err as Error).message}`);
+      results = infrastructureErrorResults(job.lab.slug, `The lab's grader could not be loaded: ${(err as Error).message}`, job.program.language);
     }
     finish(job.id, results, startedAt);
   }
@@ -124,16 +129,23 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
   return {
     store,
 
-    async submit({ labSlug, code, userId, clientKey }) {
+    async submit({ labSlug, code, language = 'typescript', userId, clientKey }) {
       const lab = o.labs.get(labSlug);
       if (!lab) return { ok: false, code: 'unknown_lab', message: `There is no lab called "${labSlug}". GET /api/labs lists them.` };
+      if (!lab.languages.includes(language)) {
+        return { ok: false, code: 'language_unsupported', message: `The lab "${lab.slug}" has no ${language} version yet; it can be solved in ${lab.languages.join(', ')}. Pick one of those and submit again.` };
+      }
+      const host = support().find((l) => l.language === language);
+      if (host && !host.available) {
+        return { ok: false, code: 'language_unavailable', message: `This server cannot run ${language} programs: ${host.problem ?? 'its toolchain is missing'}. ${host.fix ?? ''} Until then, solve the lab in another language.`.trim() };
+      }
       const t0 = now();
-      const compiled = await compileSubmission(code, bundle);
+      const compiled = await compileSubmission(code, language, o.compilers);
       if (!compiled.ok) return compiled;
       if (closed) throw new Error('The grading service is shutting down.');
       const id = randomBytes(12).toString('base64url');
       const createdAt = now();
-      const job: Job = { id, owner: userId !== null ? `user:${userId}` : `guest:${clientKey}`, lab, js: compiled.js, enqueuedAt: createdAt, compileMs: createdAt - t0 };
+      const job: Job = { id, owner: userId !== null ? `user:${userId}` : `guest:${clientKey}`, lab, program: compiled.launch, enqueuedAt: createdAt, compileMs: createdAt - t0 };
       const refused = queue.offer(job);
       if (refused?.code === 'client_busy') {
         return { ok: false, code: 'client_busy', retryAfterSeconds: refused.retryAfterSeconds, message: `You already have ${refused.waiting} runs waiting to be graded. Wait for one to finish (about ${refused.retryAfterSeconds} s) and submit again.` };
@@ -165,7 +177,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
 
     async close() {
       closed = true;
-      for (const job of queue.drain()) finish(job.id, infrastructureErrorResults(job.lab.slug, 'The server shut down before this run started.'), now());
+      for (const job of queue.drain()) finish(job.id, infrastructureErrorResults(job.lab.slug, 'The server shut down before this run started.', job.program.language), now());
       await queue.idle();
     },
   };

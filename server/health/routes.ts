@@ -1,4 +1,5 @@
 // GET /api/health: is the database answering, and is Kafka ready for labs (and if not, what to do).
+import { languageSchema } from '../../labs/_kit/results.ts';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { dbStatus } from '../db/index.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
@@ -26,6 +27,10 @@ const HealthSchema = z
       .object({ ok: z.boolean(), problems: z.array(z.string()), enforced: z.array(z.string()), notEnforced: z.array(z.string()) })
       .optional()
       .openapi({ description: 'Whether lab programs can be sandboxed here; absent when not checked' }),
+    languages: z
+      .array(z.object({ language: languageSchema, available: z.boolean(), runtime: z.string().optional(), problem: z.string().optional(), fix: z.string().optional() }))
+      .optional()
+      .openapi({ description: 'Which languages lab programs can be written in on this server; for a missing one, why and how to get it' }),
   })
   .openapi('Health');
 
@@ -43,7 +48,8 @@ export function healthRoutes(deps: AppDeps) {
     const database = dbStatus(deps.db);
     const kafka = deps.kafka.status();
     const sandbox = deps.sandbox?.();
+    const languages = deps.languages?.();
     const ready = database.ok && kafka.mode !== 'unavailable' && (sandbox?.ok ?? true);
-    return c.json({ status: ready ? ('ok' as const) : ('degraded' as const), database, kafka, ...(sandbox ? { sandbox } : {}) }, 200);
+    return c.json({ status: ready ? ('ok' as const) : ('degraded' as const), database, kafka, ...(sandbox ? { sandbox } : {}), ...(languages ? { languages } : {}) }, 200);
   });
 }

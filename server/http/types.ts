@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
 import type { SandboxSupport } from '../sandbox/support.ts';
+import type { LanguageSupport } from '../toolchains/support.ts';
 import type { GradingService } from '../grading/service.ts';
 import type { LabRegistry } from '../../labs/_kit/registry.ts';
 
@@ -35,4 +36,6 @@ export interface AppDeps {
   grading?: GradingService;
   /** Whether learner programs can be sandboxed on this host (reported by /api/health). */
   sandbox?: () => SandboxSupport;
+  /** Which learner languages this host can run (reported by /api/health). */
+  languages?: () => LanguageSupport[];
 }

@@ -36,12 +36,22 @@ const LabDetailSchema = LabSummarySchema.extend({
   /** The lab.mdx body (MDX source) with the instructions. */
   instructions: z.string(),
   hintCount: z.number().int(),
+  /** The TypeScript starter (also in `starters`). */
   starter: z.string(),
+  /** The starter program per language the lab supports. */
+  starters: z.object({ typescript: z.string().optional(), java: z.string().optional(), python: z.string().optional() }),
 }).openapi('LabDetail');
 const CompileErrorSchema = z
   .object({ error: z.object({ code: z.literal('compile_error'), message: z.string(), details: z.object({ diagnostics: z.array(DiagnosticSchema) }) }) })
   .openapi('CompileError');
-const RunBody = z.object({ code: z.string().min(1, 'send the program as a non-empty string') }).strict().openapi('RunSubmission');
+const RunBody = z
+  .object({
+    code: z.string().min(1, 'send the program as a non-empty string'),
+    /** The program's language (default typescript); the lab must have a starter in it. */
+    language: languageSchema.default('typescript'),
+  })
+  .strict()
+  .openapi('RunSubmission');
 
 const listLabs = createRoute({
   method: 'get', path: '/', summary: 'Every lab, in teaching order',
@@ -57,12 +67,12 @@ const postRun = createRoute({
   request: { params: SlugParams, body: { content: { 'application/json': { schema: RunBody } }, required: true } },
   responses: {
     202: json(z.object({ runId: z.string() }), 'Queued; follow GET /api/runs/{id}/events'),
-    400: errorResponse('Invalid body'),
+    400: errorResponse('Invalid body, or the lab has no version in that language'),
     404: errorResponse('No such lab'),
     413: errorResponse('Program too large'),
     422: json(CompileErrorSchema, 'The program does not compile: each diagnostic has its file, line and column'),
     429: errorResponse('Too many runs this minute, or too many of yours waiting; see Retry-After'),
-    503: errorResponse('Lab runs are not available on this server, or the queue is full; see Retry-After'),
+    503: errorResponse('Lab runs are not available on this server, the language cannot run here, or the queue is full; see Retry-After'),
   },
 });
 
@@ -85,7 +95,7 @@ export function labsRoutes(deps: AppDeps) {
     const { slug } = c.req.valid('param');
     const lab = find(slug);
     if (!lab) return notFound(c, slug);
-    return c.json({ ...summary(lab), instructions: lab.body, hintCount: lab.frontmatter.hints.length, starter: lab.starters.typescript ?? '' }, 200);
+    return c.json({ ...summary(lab), instructions: lab.body, hintCount: lab.frontmatter.hints.length, starter: lab.starters.typescript ?? '', starters: lab.starters }, 200);
   });
 
   app.openapi(postRun, async (c) => {
@@ -93,7 +103,7 @@ export function labsRoutes(deps: AppDeps) {
     const lab = find(slug);
     if (!lab) return notFound(c, slug);
     if (!deps.grading) return apiError(c, 503, 'runs_unavailable', 'Lab runs are not available on this server (no grading service). Ask the operator to check /api/health.');
-    const { code } = c.req.valid('json');
+    const { code, language } = c.req.valid('json');
     const bytes = Buffer.byteLength(code, 'utf8');
     // Refused before it costs a rate-limit token (the service checks again for its other callers).
     if (bytes > MAX_CODE_BYTES) return apiError(c, 413, 'code_too_large', `Your program is ${bytes} bytes; the limit is ${MAX_CODE_BYTES} bytes (64 KiB). Remove unused code and submit again.`);
@@ -102,9 +112,11 @@ export function labsRoutes(deps: AppDeps) {
       c.header('Retry-After', String(allowed.retryAfterSeconds));
       return apiError(c, 429, 'too_many_runs', `You can start ${RUNS_PER_MINUTE} runs a minute. Wait ${allowed.retryAfterSeconds} s and submit again.`);
     }
-    const res = await deps.grading.submit({ labSlug: slug, code, userId: c.var.user?.id ?? null, clientKey: c.var.clientKey });
+    const res = await deps.grading.submit({ labSlug: slug, code, language, userId: c.var.user?.id ?? null, clientKey: c.var.clientKey });
     if (res.ok) return c.json({ runId: res.runId }, 202);
     if (res.code === 'unknown_lab') return notFound(c, slug);
+    if (res.code === 'language_unsupported') return apiError(c, 400, 'language_unsupported', res.message);
+    if (res.code === 'language_unavailable') return apiError(c, 503, 'language_unavailable', res.message);
     if (res.code === 'client_busy' || res.code === 'queue_full') {
       c.header('Retry-After', String(res.retryAfterSeconds));
       return res.code === 'client_busy' ? apiError(c, 429, 'runs_waiting', res.message) : apiError(c, 503, 'queue_full', res.message);

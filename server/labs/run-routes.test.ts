@@ -44,7 +44,7 @@ beforeEach(() => {
     now: () => clock,
     // These tests are about the per-minute limit and validation; the waiting-runs bound has its own test (service.test.ts).
     maxQueuedPerClient: 100,
-    bundle: async (code) => (code.includes('@@syntax') ? { ok: false, error: 'main.ts:1:3: Expected ";" but found "@"' } : { ok: true, js: 'void 0' }),
+    compilers: { typescript: async (code: string) => (code.includes('@@syntax') ? { ok: false, error: 'main.ts:1:3: Expected ";" but found "@"' } : { ok: true, js: 'void 0' }) },
   });
   const deps: AppDeps = { config: loadConfig({}, join(LABS_DIR, '..')), db, kafka: noKafka, labs: registry, now: () => clock, grading };
   app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
