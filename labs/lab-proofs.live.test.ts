@@ -85,7 +85,7 @@ for (const lab of labs) {
       const title = f.meta.verdict === 'pass' ? `passes the other correct solution "${f.name}"` : `fails the wrong program "${f.name}" on ${f.meta.targets?.join(', ')}, naming the evidence`;
       it(title, async () => {
         // Alternatives run on another seed than the reference solution, so one lucky input cannot carry both.
-        const r = await grade(lab.slug, 'typescript', readFileSync(f.file, 'utf8'), f.meta.verdict === 'pass' ? 12 : 11);
+        const r = await grade(lab.slug, f.language, readFileSync(f.file, 'utf8'), f.meta.verdict === 'pass' ? 12 : 11);
         expect(judgeFixture(f.meta, r), summary(r)).toBeNull();
       });
     }

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeFixture, type FixtureMeta } from '../labs/_kit/fixtures.ts';
-import { loadLabRegistry } from '../labs/_kit/registry.ts';
+import { loadLabRegistry, SOURCE_FILES } from '../labs/_kit/registry.ts';
+import type { Language } from '../labs/_kit/results.ts';
 import { loadConfig } from '../server/config.ts';
 import { gradeSubmission } from '../server/grading/pipeline.ts';
 import { createKafkaRuntime } from '../server/kafka/runtime.ts';
@@ -29,13 +30,13 @@ async function main(): Promise<number> {
   try {
     for (const lab of labs) {
       const grader = await registry.grader(lab);
-      const programs: { name: string; file: string; meta: FixtureMeta }[] = [
-        { name: '(solution)', file: join(lab.dir, 'solution', 'main.ts'), meta: { verdict: 'pass' as const, why: 'the reference solution' } },
+      const programs: { name: string; file: string; language: Language; meta: FixtureMeta }[] = [
+        ...lab.languages.map((language) => ({ name: `(solution ${language})`, file: join(lab.dir, 'solution', SOURCE_FILES[language]), language, meta: { verdict: 'pass' as const, why: 'the reference solution' } })),
         ...lab.fixtures,
       ].filter((p) => (!arg('only') || p.name === arg('only')) && (!arg('verdict') || p.meta.verdict === arg('verdict')));
       for (const p of programs) {
         for (let seed = 1; seed <= seeds; seed++) {
-          const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}` }, { kafka, launch: startSandboxedProgram });
+          const r = await gradeSubmission(lab, grader, readFileSync(p.file, 'utf8'), { seed, runId: `audit-${lab.slug}-${p.name}-${seed}`, language: p.language }, { kafka, launch: startSandboxedProgram });
           const problem = judgeFixture(p.meta, r);
           const failed = r.tests.filter((t) => t.status !== 'pass').map((t) => t.task_id);
           rows.push({ lab: lab.slug, name: p.name, expected: p.meta.verdict, seed, got: r.status, failed: [...new Set(failed)].join(',') || '-', ok: problem === null, problem });

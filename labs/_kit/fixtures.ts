@@ -1,10 +1,10 @@
-// A lab's proof programs: fixtures/<name>/main.ts with fixtures/<name>/fixture.json saying whether
+// A lab's proof programs: fixtures/<name>/main.ts (or Main.java, main.py) with fixtures/<name>/fixture.json saying whether
 // the program is a known-wrong one (and which task ids it must fail) or another correct solution
 // (which must pass). The lab proofs and `npm run grade:audit` both read them from here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RunResults } from './results.ts';
+import type { Language, RunResults } from './results.ts';
 
 export const fixtureMetaSchema = z
   .object({
@@ -20,23 +20,31 @@ export type FixtureMeta = z.infer<typeof fixtureMetaSchema>;
 
 export interface LabFixture {
   name: string;
+  /** The program's file: main.ts, Main.java or main.py. */
   file: string;
+  language: Language;
   meta: FixtureMeta;
 }
+
+/** The program file per language (the same names as in starter/ and solution/). */
+const FILES: readonly [Language, string][] = [['typescript', 'main.ts'], ['java', 'Main.java'], ['python', 'main.py']];
 
 /** Every fixture of a lab, sorted by name; throws naming the file when a fixture.json is missing or invalid. */
 export function labFixtures(lab: { dir: string; slug: string }): LabFixture[] {
   const dir = join(lab.dir, 'fixtures');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'main.ts')))
+    .filter((name) => FILES.some(([, f]) => existsSync(join(dir, name, f))))
     .sort()
     .map((name) => {
+      const found = FILES.filter(([, f]) => existsSync(join(dir, name, f)));
+      if (found.length > 1) throw new Error(`labs/${lab.slug}/fixtures/${name} holds programs in ${found.length} languages; give each its own fixture folder`);
+      const [language, fileName] = found[0];
       const metaPath = join(dir, name, 'fixture.json');
       if (!existsSync(metaPath)) throw new Error(`labs/${lab.slug}/fixtures/${name}/fixture.json is missing: say whether the program must pass or fail, and why`);
       const parsed = fixtureMetaSchema.safeParse(JSON.parse(readFileSync(metaPath, 'utf8')));
       if (!parsed.success) throw new Error(`labs/${lab.slug}/fixtures/${name}/fixture.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-      return { name, file: join(dir, name, 'main.ts'), meta: parsed.data };
+      return { name, file: join(dir, name, fileName), language, meta: parsed.data };
     });
 }
 
