@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LAB_SLUG_RE } from '../../labs/_kit/registry.ts';
-import { runStateSchema } from '../../labs/_kit/results.ts';
+import { languageSchema, runStateSchema } from '../../labs/_kit/results.ts';
 import { RunResultsSchema } from './schemas.ts';
 import { createRunStore, type Caller } from '../grading/run-store.ts';
 
@@ -25,6 +25,7 @@ const DraftBody = z
 const HintsQuery = z.object({ count: z.coerce.number().int().min(0).max(50).default(1) }).strict();
 const HintsSchema = z.object({ hints: z.array(z.string()), total: z.number().int() }).openapi('LabHints');
 const GiveUpBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send {"confirm": true} to give up and unlock the solution' }) }) }).strict();
+const SolutionQuery = z.object({ language: languageSchema.default('typescript') }).strict();
 const SolutionSchema = z.object({ code: z.string(), unlockedBy: z.enum(['pass', 'give-up']) }).openapi('LabSolution');
 const AttemptSchema = z
   .object({
@@ -61,8 +62,8 @@ const postGiveUp = createRoute({
 });
 const getSolution = createRoute({
   method: 'get', path: '/{slug}/solution', summary: 'The reference solution, once the caller has passed or given up',
-  request: { params: SlugParams },
-  responses: { 200: json(SolutionSchema, 'The solution'), 403: errorResponse('Not unlocked yet'), 404: errorResponse('No such lab') },
+  request: { params: SlugParams, query: SolutionQuery },
+  responses: { 200: json(SolutionSchema, 'The solution'), 400: errorResponse('Invalid language'), 403: errorResponse('Not unlocked yet'), 404: errorResponse('No such lab, or no solution in that language') },
 });
 const getAttempts = createRoute({
   method: 'get', path: '/{slug}/attempts', summary: "The caller's runs of a lab, newest first",
@@ -152,8 +153,9 @@ export function labPageRoutes(deps: AppDeps) {
     if (!unlockedBy) {
       return apiError(c, 403, 'solution_locked', 'The reference solution unlocks after one of your runs passes every check, or after you give up on this lab (POST /api/labs/:slug/give-up with {"confirm": true}).');
     }
-    const code = labs.get(slug)?.solutions.typescript;
-    if (code === undefined) return apiError(c, 404, 'solution_missing', `The lab "${slug}" has no reference solution on this server. Report this to the site's maintainers.`);
+    const { language } = c.req.valid('query');
+    const code = labs.get(slug)?.solutions[language];
+    if (code === undefined) return apiError(c, 404, 'solution_missing', `The lab "${slug}" has no ${language} reference solution on this server. Pick one of the lab's languages.`);
     return c.json({ code, unlockedBy }, 200);
   });
 

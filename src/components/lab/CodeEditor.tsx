@@ -4,7 +4,7 @@
 // TypeScript worker starts only when the editor is first focused. Both edit the same value; the
 // choice and the line-wrap setting are remembered. Ctrl/Cmd+Enter in either asks to run.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { LabMonaco } from './monaco-setup.ts';
+import type { EditorLanguage, LabMonaco } from './monaco-setup.ts';
 
 type EditorMode = 'monaco' | 'plain';
 const MODE_KEY = 'lz-editor-mode';
@@ -16,6 +16,8 @@ interface Props {
   label: string;
   /** Ctrl/Cmd+Enter inside the editor. */
   onRun?(): void;
+  /** The program's language (Monaco highlights it; TypeScript also gets type checking). */
+  language?: EditorLanguage;
 }
 
 type MonacoEditor = ReturnType<LabMonaco['create']>;
@@ -47,7 +49,7 @@ function storedMode(): EditorMode {
 }
 
 /** Monaco editor with a textarea fallback and a toggle between the two. */
-export function CodeEditor({ value, onChange, label, onRun }: Props) {
+export function CodeEditor({ value, onChange, label, onRun, language = 'typescript' }: Props) {
   const [mode, setMode] = useState<EditorMode>('plain');
   const [monacoState, setMonacoState] = useState<'idle' | 'loading' | 'ready' | 'failed'>('idle');
   const [wanted, setWanted] = useState<EditorMode>('monaco');
@@ -115,7 +117,7 @@ export function CodeEditor({ value, onChange, label, onRun }: Props) {
   useEffect(() => {
     if (mode !== 'monaco' || !lab.current || !host.current) return;
     const labMonaco = lab.current;
-    const ed = labMonaco.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.`, wrap });
+    const ed = labMonaco.create(host.current, { value: valueRef.current, dark: prefersDark(), ariaLabel: `${label}. Press Alt+F1 for accessibility help.`, wrap, language });
     editor.current = ed;
     host.current.dataset.ready = 'true';
     const focusSub = ed.onDidFocusEditorText(() => labMonaco.startTypeScript());
@@ -144,7 +146,7 @@ export function CodeEditor({ value, onChange, label, onRun }: Props) {
       editor.current = null;
       if (host.current) delete host.current.dataset.ready;
     };
-  }, [mode, monacoState]);
+  }, [mode, monacoState, language]);
 
   useEffect(() => {
     editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off' });

@@ -16,17 +16,29 @@ import { HintsPanel } from './HintsPanel.tsx';
 import { SolutionPanel } from './SolutionPanel.tsx';
 
 
+/** The languages a lab can be solved in, as the page names them. */
+export type LabLanguage = 'typescript' | 'java' | 'python';
+export const LANGUAGE_NAMES: Record<LabLanguage, { title: string; file: string }> = {
+  typescript: { title: 'TypeScript (kafkajs)', file: 'main.ts' },
+  java: { title: 'Java (kafka-clients)', file: 'Main.java' },
+  python: { title: 'Python (confluent-kafka)', file: 'main.py' },
+};
+
 interface Props {
   slug: string;
   /** The lab after this one in teaching order, offered once this one is passed; null for the last. */
   next?: { slug: string; title: string } | null;
-  starter: string;
+  /** The starter per language the lab supports (TypeScript always). */
+  starters: Partial<Record<LabLanguage, string>>;
   tasks: LabTask[];
   hintTotal: number;
 }
 
 const AUTOSAVE_MS = 800;
-const draftKey = (slug: string) => `lz-lab-draft:${slug}`;
+/** The learner's language, remembered across labs and visits. */
+const LANGUAGE_KEY = 'lz-lab-language';
+// TypeScript keeps the key it always had, so existing drafts survive.
+const draftKey = (slug: string, language: LabLanguage = 'typescript') => (language === 'typescript' ? `lz-lab-draft:${slug}` : `lz-lab-draft:${slug}:${language}`);
 
 function readLocal(key: string): string | null {
   try {
@@ -45,8 +57,11 @@ function writeLocal(key: string, value: string | null) {
 }
 
 /** The lab workbench island. */
-export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: Props) {
-  const [code, setCode] = useState(starter);
+export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: Props) {
+  const languages = (Object.keys(LANGUAGE_NAMES) as LabLanguage[]).filter((l) => starters[l] !== undefined);
+  const [language, setLanguage] = useState<LabLanguage>('typescript');
+  const starter = starters[language] ?? '';
+  const [code, setCode] = useState(starters.typescript ?? '');
   const [signedIn, setSignedIn] = useState<boolean | null>(null);
   const [saveStatus, setSaveStatus] = useState('');
   const [confirmReset, setConfirmReset] = useState(false);
@@ -80,7 +95,12 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
         }
       }
       draft ??= readLocal(draftKey(slug));
-      if (!cancelled && draft !== null) setCode(draft);
+      const remembered = readLocal(LANGUAGE_KEY) as LabLanguage | null;
+      if (!cancelled && remembered && remembered !== 'typescript' && starters[remembered] !== undefined) {
+        // Another language than TypeScript: its draft lives in this browser (server drafts are TypeScript's).
+        setLanguage(remembered);
+        setCode(readLocal(draftKey(slug, remembered)) ?? starters[remembered]!);
+      } else if (!cancelled && draft !== null) setCode(draft);
       loaded.current = true;
       void refreshAttempts();
       // /labs/<slug>/?run=<id> (e.g. from the dashboard) opens that run's results.
@@ -112,7 +132,12 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     saveTimer.current = setTimeout(() => void save(next), AUTOSAVE_MS);
   }
 
-  async function save(value: string, lead = '') {
+  async function save(value: string, lead = '', lang: LabLanguage = language) {
+    if (lang !== 'typescript') {
+      writeLocal(draftKey(slug, lang), value);
+      setSaveStatus(`${lead}${LANGUAGE_NAMES[lang].file} draft saved in this browser.`);
+      return;
+    }
     if (signedIn) {
       try {
         await apiJson(`/api/labs/${slug}/draft`, { method: 'PUT', body: { code: value } });
@@ -124,6 +149,26 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     } else {
       writeLocal(draftKey(slug), value);
       setSaveStatus(`${lead}Draft saved in this browser. Sign in to keep drafts across devices.`);
+    }
+  }
+
+  /** Keeps this language's draft, then opens the other language's draft (or its starter). */
+  function switchLanguage(next: LabLanguage) {
+    if (next === language || running) return;
+    if (saveTimer.current) {
+      clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      void save(code, '', language);
+    }
+    writeLocal(LANGUAGE_KEY, next);
+    setLanguage(next);
+    setCode(readLocal(draftKey(slug, next)) ?? starters[next] ?? '');
+    setSaveStatus(`Switched to ${LANGUAGE_NAMES[next].title}.`);
+    // A signed-in learner's TypeScript draft is kept on the server.
+    if (next === 'typescript' && signedIn) {
+      void apiJson<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`)
+        .then((res) => res.draft && setCode(res.draft.code))
+        .catch((err: Error) => setSaveStatus(`Could not load your saved draft: ${err.message}`));
     }
   }
 
@@ -170,7 +215,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
     }
     let runId: string;
     try {
-      runId = (await apiJson<{ runId: string | number }>(`/api/labs/${slug}/runs`, { method: 'POST', body: { code } })).runId.toString();
+      runId = (await apiJson<{ runId: string | number }>(`/api/labs/${slug}/runs`, { method: 'POST', body: { code, language } })).runId.toString();
     } catch (err) {
       setRunning(false);
       setProgress(null);
@@ -216,7 +261,17 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
 
   return (
     <div class="workbench" data-testid="lab-workbench" data-signed-in={signedIn === null ? undefined : String(signedIn)}>
-      <CodeEditor value={code} onChange={onEdit} label="Your program (main.ts)" onRun={() => void run()} />
+      {languages.length > 1 && (
+        <div class="language-switch" role="radiogroup" aria-label="Language" data-testid="language-switch">
+          {languages.map((l) => (
+            <label key={l}>
+              <input type="radio" name={`lang-${slug}`} value={l} checked={language === l} disabled={running} onChange={() => switchLanguage(l)} data-testid={`language-${l}`} />
+              {LANGUAGE_NAMES[l].title}
+            </label>
+          ))}
+        </div>
+      )}
+      <CodeEditor value={code} onChange={onEdit} label={`Your program (${LANGUAGE_NAMES[language].file})`} onRun={() => void run()} language={language} />
       <div class="toolbar">
         <button type="button" class="btn" onClick={() => void run()} disabled={running || cooldown > 0} data-testid="run-button">
           {running ? 'Running…' : cooldown > 0 ? `Run (wait ${cooldown} s)` : 'Run'}
@@ -248,7 +303,7 @@ export function LabWorkbench({ slug, next = null, starter, tasks, hintTotal }: P
         </p>
       )}
       <HintsPanel slug={slug} total={hintTotal} />
-      <SolutionPanel slug={slug} passed={passed} />
+      <SolutionPanel key={language} slug={slug} passed={passed} language={language} />
       <AttemptHistory attempts={attempts} error={attemptsError} onOpen={(id) => void showAttempt(id)} currentId={shown?.id ?? null} />
     </div>
   );

@@ -4,14 +4,14 @@ import { useState } from 'preact/hooks';
 import { apiJson } from '../../lib/api-client.ts';
 
 /** The solution section. */
-export function SolutionPanel({ slug, passed }: { slug: string; passed: boolean }) {
+export function SolutionPanel({ slug, passed, language = 'typescript' }: { slug: string; passed: boolean; language?: string }) {
   const [confirming, setConfirming] = useState(false);
   const [solution, setSolution] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   async function reveal() {
     try {
-      const res = await apiJson<{ code: string }>(`/api/labs/${slug}/solution`);
+      const res = await apiJson<{ code: string }>(`/api/labs/${slug}/solution?language=${encodeURIComponent(language)}`);
       setSolution(res.code);
       setError(null);
     } catch (err) {

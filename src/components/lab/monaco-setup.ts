@@ -9,6 +9,9 @@ import 'monaco-editor/esm/vs/editor/standalone/browser/quickAccess/standaloneCom
 import 'monaco-editor/esm/vs/editor/standalone/browser/quickAccess/standaloneGotoLineQuickAccess.js';
 import * as tsLanguage from 'monaco-editor/esm/vs/language/typescript/monaco.contribution.js';
 import 'monaco-editor/esm/vs/basic-languages/typescript/typescript.contribution.js';
+// Java and Python get syntax highlighting only (no language service runs in the browser for them).
+import 'monaco-editor/esm/vs/basic-languages/java/java.contribution.js';
+import 'monaco-editor/esm/vs/basic-languages/python/python.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import TsWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker.js?worker';
 import kafkajsTypes from 'kafkajs/types/index.d.ts?raw';
@@ -16,12 +19,15 @@ import type { typescript as TsNamespace } from 'monaco-editor';
 import { NODE_SHIM } from './node-shim.ts';
 
 type MonacoApi = typeof monaco;
+/** The lab languages, by their Monaco ids. */
+export type EditorLanguage = 'typescript' | 'java' | 'python';
+const FILE_OF: Record<EditorLanguage, string> = { typescript: 'main.ts', java: 'Main.java', python: 'main.py' };
 type Ts = typeof TsNamespace;
 
 /** The parts of Monaco the editor component uses. */
 export interface LabMonaco {
   monaco: MonacoApi;
-  create(host: HTMLElement, opts: { value: string; dark: boolean; ariaLabel: string; wrap: boolean }): monaco.editor.IStandaloneCodeEditor;
+  create(host: HTMLElement, opts: { value: string; dark: boolean; ariaLabel: string; wrap: boolean; language: EditorLanguage }): monaco.editor.IStandaloneCodeEditor;
   startTypeScript(): void;
 }
 
@@ -71,8 +77,8 @@ export function loadLabMonaco(): LabMonaco {
   return {
     monaco,
     startTypeScript,
-    create(host, { value, dark, ariaLabel, wrap }) {
-      const model = monaco.editor.createModel(value, 'typescript', monaco.Uri.parse(`file:///lab/main-${Date.now()}.ts`));
+    create(host, { value, dark, ariaLabel, wrap, language }) {
+      const model = monaco.editor.createModel(value, language, monaco.Uri.parse(`file:///lab/${Date.now()}/${FILE_OF[language]}`));
       return monaco.editor.create(host, {
         model,
         theme: dark ? 'vs-dark' : 'vs',
