@@ -164,6 +164,18 @@ describe('running Java', () => {
     expect(info.wallMs).toBeLessThan(10_000);
   });
 
+  it('threads burning CPU are stopped by the CPU limit of the process', async () => {
+    const info = await runJava('burn', { THREADS: '4' }, { cpuSeconds: 2, wallMs: 20_000 });
+    expect(info).toMatchObject({ reason: 'cpu-limit', signal: 'SIGXCPU' });
+    // Four threads on two cores spend 2 CPU seconds in about a second of wall time.
+    expect(info.wallMs).toBeLessThan(5000);
+  });
+
+  it('a shutdown hook that never ends does not outlive the wall clock', async () => {
+    const info = await runJava('exit-hook', {}, { wallMs: 3000 });
+    expect(info).toMatchObject({ reason: 'wall-timeout', stdout: 'exiting\n' });
+  });
+
   it('a program starting threads without end is stopped by the task limit', async () => {
     const info = await runJava('threads', {}, { processes: 64 });
     expect(info.reason).toBe('memory-limit');
