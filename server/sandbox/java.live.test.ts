@@ -151,6 +151,21 @@ describe('running Java', () => {
     expect(info).toMatchObject({ reason: 'exited', code: 7, stdout: 'ONE\nTWO\n' });
   });
 
+  it('pause() freezes a JVM and kill() ends it, with nothing left behind', async () => {
+    const program = await startSandboxedProgram({
+      launch: { language: 'java', classes: await compiled('spin') },
+      env: {}, broker: { host: '127.0.0.1', port: broker.port }, limits: { wallMs: 20_000 }, label: 'java pause',
+    });
+    await program.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    const frozen = pidsOfUid(program.uid).map((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0]);
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.every((state) => state === 'T')).toBe(true);
+    await program.kill();
+    expect((await program.exited).reason).toBe('killed');
+    expect(pidsOfUid(program.uid)).toEqual([]);
+  });
+
   it('an unbounded allocation ends as memory-limit', async () => {
     const info = await runJava('allocate', {}, { heapMb: 128 });
     expect(info.reason).toBe('memory-limit');
