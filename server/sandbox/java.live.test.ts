@@ -92,6 +92,14 @@ describe('compiling Java', () => {
     if (!result.ok) expect(result.error).toMatch(/must declare a top-level class named Main/);
   });
 
+  it('one submission cannot see the classes of another compiled before it by the same warm compiler', async () => {
+    const first = await compileJava('public class Main { public static void main(String[] a) {} }\nclass Secret { static final String VALUE = "s3cret"; }\n');
+    expect(first.ok).toBe(true);
+    const second = await compileJava('public class Main { public static void main(String[] a) { System.out.println(Secret.VALUE); } }\n');
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.diagnostics[0]).toMatchObject({ line: 1, message: expect.stringMatching(/^cannot find symbol\n\s+symbol:\s+variable Secret/) });
+  });
+
   it('stops a compile that overruns its time, and the next compile gets a fresh compiler', async () => {
     const slow = await compileJava(fixture('producer'), { timeoutMs: 1 });
     expect(slow.ok).toBe(false);
