@@ -164,6 +164,7 @@ describe('running Java', () => {
       launch: { language: 'java', classes: await compiled('spin') },
       env: {}, broker: { host: '127.0.0.1', port: broker.port }, limits: { wallMs: 20_000 }, label: 'java pause',
     });
+    // Right after start: the launcher is starting the JVM while pause() runs, and neither may escape it.
     await program.pause();
     await new Promise((r) => setTimeout(r, 300));
     const frozen = pidsOfUid(program.uid).map((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0]);
