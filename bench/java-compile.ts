@@ -5,9 +5,9 @@
 //   - javac per compile, host, start-up flags (C1 only, serial GC, CDS)
 //   - javac per compile inside the sandbox (what a confined per-compile javac would cost)
 //   - the single-file source launcher `java Main.java` (compiles in memory and runs main; main returns at once)
-//   - the warm compiler, compileJava(): first request (includes starting it) and steady state
+//   - the warm compiler, compileJava(): first request (includes starting it) and steady state, and its resident memory
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,20 @@ writeFileSync(join(work, 'Main.java'), source);
 const launcherDir = mkdtempSync(join(tmpdir(), 'lz-bench-launcher-'));
 writeFileSync(join(launcherDir, 'Main.java'), source.replace(/public static void main\(String\[\] args\) throws Exception \{/, '$& if (args.length == 0) return;'));
 const fast = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-XX:-UsePerfData'];
+
+/** Resident memory of the warm compiler's JVM (found by its main class), in MiB. */
+function compilerRss(): number {
+  let kib = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('CompileServer')) continue;
+      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return Math.round(kib / 1024);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,6 +109,7 @@ for (let i = 0; i < n; i++) {
 }
 rows.push(['warm compiler compileJava(), first request (starts it)', [firstMs]]);
 rows.push(['warm compiler compileJava(), steady state', warm]);
+const compilerRssMiB = compilerRss();
 await stopJavaCompiler();
 rmSync(work, { recursive: true, force: true });
 rmSync(launcherDir, { recursive: true, force: true });
@@ -105,3 +120,4 @@ for (const [name, xs] of rows) {
   const m = median(xs);
   console.log(`  ${name.padEnd(72)} ${String(Math.round(m)).padStart(5)} ms (${Math.round(Math.min(...xs))}-${Math.round(Math.max(...xs))})  x${(m / base).toFixed(2)}`);
 }
+console.log(`  warm compiler resident memory after ${n + 1} compiles: ${compilerRssMiB} MiB`);

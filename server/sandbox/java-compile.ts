@@ -10,6 +10,7 @@ import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
 import { resolveLimits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
 import { formatDiagnostics, type SourceDiagnostic } from './diagnostics.ts';
+import { javaAppCds } from './java-cds.ts';
 import { acquireSlot, createRunDir, launcherPath, removeRunDir, type Slot } from './slots.ts';
 import { javaToolchain, jvmFlags } from '../toolchains/java.ts';
 
@@ -259,17 +260,23 @@ export function compileJava(source: string, overrides: Partial<JavaCompileLimits
   });
 }
 
-/** Starts the warm compiler ahead of the first submission (it takes about a second); a no-op when it runs. */
+/**
+ * Prepares Java ahead of the first submission: starts the warm compiler (about a second; a no-op
+ * when it runs) and finds or builds the AppCDS archive runs use (seconds, once per machine).
+ */
 export async function warmJavaCompiler(): Promise<void> {
-  if (busy || compiler) return;
-  busy = true;
-  try {
-    compiler = await startCompiler();
-    await compiler.ready;
-  } finally {
-    busy = false;
-    void pump();
+  const cds = javaAppCds();
+  if (!busy && !compiler) {
+    busy = true;
+    try {
+      compiler = await startCompiler();
+      await compiler.ready;
+    } finally {
+      busy = false;
+      void pump();
+    }
   }
+  await cds;
 }
 
 /** Stops the warm compiler and resolves once its processes and files are gone (shutdown, tests). */

@@ -92,6 +92,14 @@ describe('compiling Java', () => {
     if (!result.ok) expect(result.error).toMatch(/must declare a top-level class named Main/);
   });
 
+  it('one submission cannot see the classes of another compiled before it by the same warm compiler', async () => {
+    const first = await compileJava('public class Main { public static void main(String[] a) {} }\nclass Secret { static final String VALUE = "s3cret"; }\n');
+    expect(first.ok).toBe(true);
+    const second = await compileJava('public class Main { public static void main(String[] a) { System.out.println(Secret.VALUE); } }\n');
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.diagnostics[0]).toMatchObject({ line: 1, message: expect.stringMatching(/^cannot find symbol\n\s+symbol:\s+variable Secret/) });
+  });
+
   it('stops a compile that overruns its time, and the next compile gets a fresh compiler', async () => {
     const slow = await compileJava(fixture('producer'), { timeoutMs: 1 });
     expect(slow.ok).toBe(false);
@@ -151,6 +159,22 @@ describe('running Java', () => {
     expect(info).toMatchObject({ reason: 'exited', code: 7, stdout: 'ONE\nTWO\n' });
   });
 
+  it('pause() freezes a JVM and kill() ends it, with nothing left behind', async () => {
+    const program = await startSandboxedProgram({
+      launch: { language: 'java', classes: await compiled('spin') },
+      env: {}, broker: { host: '127.0.0.1', port: broker.port }, limits: { wallMs: 20_000 }, label: 'java pause',
+    });
+    // Right after start: the launcher is starting the JVM while pause() runs, and neither may escape it.
+    await program.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    const frozen = pidsOfUid(program.uid).map((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0]);
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.every((state) => state === 'T')).toBe(true);
+    await program.kill();
+    expect((await program.exited).reason).toBe('killed');
+    expect(pidsOfUid(program.uid)).toEqual([]);
+  });
+
   it('an unbounded allocation ends as memory-limit', async () => {
     const info = await runJava('allocate', {}, { heapMb: 128 });
     expect(info.reason).toBe('memory-limit');
@@ -162,6 +186,18 @@ describe('running Java', () => {
     expect(info.reason).toBe('wall-timeout');
     expect(info.wallMs).toBeGreaterThanOrEqual(3000);
     expect(info.wallMs).toBeLessThan(10_000);
+  });
+
+  it('threads burning CPU are stopped by the CPU limit of the process', async () => {
+    const info = await runJava('burn', { THREADS: '4' }, { cpuSeconds: 2, wallMs: 20_000 });
+    expect(info).toMatchObject({ reason: 'cpu-limit', signal: 'SIGXCPU' });
+    // Four threads on two cores spend 2 CPU seconds in about a second of wall time.
+    expect(info.wallMs).toBeLessThan(5000);
+  });
+
+  it('a shutdown hook that never ends does not outlive the wall clock', async () => {
+    const info = await runJava('exit-hook', {}, { wallMs: 3000 });
+    expect(info).toMatchObject({ reason: 'wall-timeout', stdout: 'exiting\n' });
   });
 
   it('a program starting threads without end is stopped by the task limit', async () => {

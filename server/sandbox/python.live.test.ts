@@ -113,6 +113,17 @@ describe('running Python', () => {
     expect(info.stdout + info.stderr).not.toContain('uid=');
   });
 
+  it('an unbounded allocation ends as memory-limit at the address-space cap', async () => {
+    const info = await runPython('allocate', {}, { addressSpaceMb: 1024 });
+    expect(info).toMatchObject({ reason: 'memory-limit', code: 1 });
+    expect(info.stderr).toMatch(/^MemoryError$/m);
+  });
+
+  it('a spinning program ends as wall-timeout', async () => {
+    const info = await runPython('spin', {}, { wallMs: 2000 });
+    expect(info.reason).toBe('wall-timeout');
+  });
+
   it('a fork loop stops at the task limit', async () => {
     const info = await runPython('forks', {}, { processes: 32 });
     expect(info).toMatchObject({ reason: 'exited', code: 3 });

@@ -129,6 +129,27 @@ function signalAll(uid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * SIGSTOPs every process of `uid`, again for any that appeared meanwhile (a launcher starting its
+ * JVM, a fork in flight), until a pass finds none new: a stopped process starts nothing more.
+ */
+async function stopAll(uid: number): Promise<void> {
+  const stopped = new Set<number>();
+  for (let pass = 0; pass < 20; pass++) {
+    const fresh = pidsOfUid(uid).filter((pid) => !stopped.has(pid));
+    if (fresh.length === 0) return;
+    for (const pid of fresh) {
+      stopped.add(pid);
+      try {
+        process.kill(pid, 'SIGSTOP');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function signalName(n: number): string {
   const entry = Object.entries(osConstants.signals).find(([, num]) => num === n);
   return entry ? entry[0] : `SIG${n}`;
@@ -306,7 +327,7 @@ export async function startSandboxedProgram(spec: ProgramSpec): Promise<Sandboxe
       await exited;
     },
     exited,
-    pause: async () => signalAll(slot.uid, 'SIGSTOP'),
+    pause: () => stopAll(slot.uid),
     resume: async () => signalAll(slot.uid, 'SIGCONT'),
     write: (text) => {
       const stdin = child.stdin;

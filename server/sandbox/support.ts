@@ -33,7 +33,7 @@ export function sandboxSupport(): SandboxSupport {
     '/tmp size (tmpfs size=)',
     'output bytes per stream (supervisor counter, then SIGKILL)',
     'network: private namespace with loopback only; the broker through a Unix-socket relay',
-    'filesystem: read-only node runtime, bundle and launcher; nothing else of the host',
+    'filesystem: read-only node runtime, program and launcher (Java: the JDK, client jars and CDS archive; Python: the interpreter, its standard library and the venv); nothing else of the host',
     'every process killed at the end (PID namespace teardown, then a per-UID sweep)',
   ];
   if (inodeCap !== false) enforced.push(`/tmp inode count (tmpfs nr_inodes=)${inodeCap === undefined ? ', confirmed at the first run' : ''}`);
