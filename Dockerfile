@@ -9,8 +9,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV KAFKA_BROKERS=kafka:19092 ASTRO_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
-COPY scripts/provision-kafka.mjs scripts/
+COPY scripts/provision-kafka.mjs scripts/provision-toolchains.mjs scripts/
 COPY server/kafka/provision.mjs server/kafka/pom.xml server/kafka/
+# Java and Python labs need a JDK and python3-venv, which this image leaves out: the postinstall
+# skips them, and /api/health and the lab pages say how to get them.
+COPY server/toolchains/provision.mjs server/toolchains/pom.xml server/toolchains/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx astro build && npm prune --omit=dev --no-audit --no-fund
