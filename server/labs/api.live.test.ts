@@ -57,7 +57,7 @@ it('runs the reference solution from POST to a passing verdict over SSE', async 
   expect(run.state).toBe('done');
   expect(run.outcome).toBe('pass');
   expect(run.results.tests.map((t) => t.task_id)).toEqual(['key-by-account', 'keep-order', 'exactly-once-per-event', 'idempotent-producer']);
-  expect(db.prepare('SELECT status, outcome, duration_ms > 0 AS timed FROM runs WHERE id = ?').get(runId)).toEqual({ status: 'done', outcome: 'pass', timed: 1 });
+  expect(db.prepare('SELECT state, outcome, duration_ms > 0 AS timed FROM runs WHERE id = ?').get(runId)).toEqual({ state: 'done', outcome: 'pass', timed: 1 });
 
   // A finished run can still be streamed: it replays the final state and results.
   const again = await (await app.request(`http://127.0.0.1/api/runs/${runId}/events`)).text();
