@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { labFixtures, type LabFixture } from './fixtures.ts';
 import type { Grader } from './grader.ts';
 import { LANGUAGES, type Language } from './results.ts';
-import { labSchema, type LabFrontmatter } from './schema.ts';
+import { hintFor, labSchema, type LabFrontmatter } from './schema.ts';
 
 /** The labs/ folder of this repository. */
 export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +84,10 @@ export function loadLab(dir: string, slug: string): Lab {
   }
   const languages = LANGUAGES.filter((l) => starters[l] !== undefined);
   if (languages.length === 0) throw new Error(`labs/${slug}: no starter/ and solution/ program (main.ts, Main.java or main.py)`);
+  parsed.data.hints.forEach((hint, i) => {
+    const missing = languages.filter((l) => hintFor(hint, l) === null);
+    if (missing.length) throw new Error(`labs/${slug}/lab.mdx: hints.${i} has no text for ${missing.join(', ')}; give one text for all languages or one per language`);
+  });
   if (!existsSync(join(dir, 'grader.ts'))) throw new Error(`labs/${slug}: grader.ts is missing`);
   return { slug, dir, frontmatter: parsed.data, body, languages, starters, solutions, fixtures: labFixtures({ dir, slug }) };
 }

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { ApiErrorSchema, apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LAB_SLUG_RE } from '../../labs/_kit/registry.ts';
+import { hintFor } from '../../labs/_kit/schema.ts';
 import { languageSchema, runStateSchema } from '../../labs/_kit/results.ts';
 import { RunResultsSchema } from './schemas.ts';
 import { createRunStore, type Caller } from '../grading/run-store.ts';
@@ -22,7 +23,7 @@ const DraftBody = z
   .object({ code: z.string().max(MAX_DRAFT_CHARS, `a draft can be at most ${MAX_DRAFT_CHARS} characters`) })
   .strict()
   .openapi('LabDraftInput');
-const HintsQuery = z.object({ count: z.coerce.number().int().min(0).max(50).default(1) }).strict();
+const HintsQuery = z.object({ count: z.coerce.number().int().min(0).max(50).default(1), language: languageSchema.default('typescript') }).strict();
 const HintsSchema = z.object({ hints: z.array(z.string()), total: z.number().int() }).openapi('LabHints');
 const GiveUpBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send {"confirm": true} to give up and unlock the solution' }) }) }).strict();
 const SolutionQuery = z.object({ language: languageSchema.default('typescript') }).strict();
@@ -53,7 +54,7 @@ const putDraft = createRoute({
 const getHints = createRoute({
   method: 'get', path: '/{slug}/hints', summary: 'The first `count` hints of a lab, and how many there are',
   request: { params: SlugParams, query: HintsQuery },
-  responses: { 200: json(HintsSchema, 'Hints in order'), 400: errorResponse('Invalid count'), 404: errorResponse('No such lab') },
+  responses: { 200: json(HintsSchema, 'Hints in order, in the given language'), 400: errorResponse('Invalid count, or a language the lab does not have'), 404: errorResponse('No such lab') },
 });
 const postGiveUp = createRoute({
   method: 'post', path: '/{slug}/give-up', summary: 'Gives up on a lab, unlocking its reference solution for the caller',
@@ -129,8 +130,10 @@ export function labPageRoutes(deps: AppDeps) {
     const { slug } = c.req.valid('param');
     const lab = labs.get(slug);
     if (!lab) return noLab(c, slug);
-    const { count } = c.req.valid('query');
-    const { hints } = lab.frontmatter;
+    const { count, language } = c.req.valid('query');
+    if (!lab.languages.includes(language)) return apiError(c, 400, 'language_unsupported', `The lab "${slug}" has no ${language} version; it has ${lab.languages.join(', ')}.`);
+    // The registry checked that every hint has a text for each of the lab's languages.
+    const hints = lab.frontmatter.hints.map((h) => hintFor(h, language) ?? '');
     return c.json({ hints: hints.slice(0, count), total: hints.length }, 200);
   });
 

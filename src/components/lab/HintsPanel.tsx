@@ -1,18 +1,18 @@
-// Hints, revealed one at a time from the server; how many the learner has opened is remembered in
-// this browser so a reload does not hide them again.
+// Hints, revealed one at a time from the server in the program's language; how many the learner has
+// opened is remembered in this browser so a reload (or a language switch) does not hide them again.
 import { useEffect, useState } from 'preact/hooks';
 import { apiJson } from '../../lib/api-client.ts';
 
 const key = (slug: string) => `lz-lab-hints:${slug}`;
 
 /** The hints section (absent when the lab has none). */
-export function HintsPanel({ slug, total }: { slug: string; total: number }) {
+export function HintsPanel({ slug, total, language = 'typescript' }: { slug: string; total: number; language?: string }) {
   const [hints, setHints] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   async function load(count: number) {
     try {
-      const res = await apiJson<{ hints: string[]; total: number }>(`/api/labs/${slug}/hints?count=${count}`);
+      const res = await apiJson<{ hints: string[]; total: number }>(`/api/labs/${slug}/hints?count=${count}&language=${encodeURIComponent(language)}`);
       setHints(res.hints);
       setError(null);
       try {
@@ -33,7 +33,7 @@ export function HintsPanel({ slug, total }: { slug: string; total: number }) {
       seen = 0;
     }
     if (seen > 0) void load(Math.min(seen, total));
-  }, [slug]);
+  }, [slug, language]);
 
   if (total === 0) return null;
   return (

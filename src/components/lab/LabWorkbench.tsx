@@ -302,7 +302,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
           {next ? <>You passed this lab. Next lab: <a href={`/labs/${next.slug}/`}>{next.title}</a></> : <>You passed the last lab. <a href="/labs/">Back to all labs</a></>}
         </p>
       )}
-      <HintsPanel slug={slug} total={hintTotal} />
+      <HintsPanel slug={slug} total={hintTotal} language={language} />
       <SolutionPanel key={language} slug={slug} passed={passed} language={language} />
       <AttemptHistory attempts={attempts} error={attemptsError} onOpen={(id) => void showAttempt(id)} currentId={shown?.id ?? null} />
     </div>
