@@ -98,6 +98,18 @@ describe('drafts', () => {
     expect(body.draft).toEqual({ code: 'two', updatedAt: h.clock.now });
   });
 
+  it('keeps one draft per language, and TypeScript is the default', async () => {
+    const h = setup();
+    const cookie = h.signIn('polyglot@example.com');
+    const putIn = (code: string, language?: string) => ({ method: 'PUT', body: JSON.stringify(language ? { code, language } : { code }) });
+    expect((await h.req('/api/labs/demo-lab/draft', { ...putIn('ts draft'), cookie })).status).toBe(200);
+    expect((await h.req('/api/labs/demo-lab/draft', { ...putIn('py draft', 'python'), cookie })).status).toBe(200);
+    expect((await (await h.req('/api/labs/demo-lab/draft?language=python', { cookie })).json()).draft.code).toBe('py draft');
+    expect((await (await h.req('/api/labs/demo-lab/draft', { cookie })).json()).draft.code).toBe('ts draft');
+    expect((await (await h.req('/api/labs/demo-lab/draft?language=java', { cookie })).json()).draft).toBeNull();
+    expect((await h.req('/api/labs/demo-lab/draft?language=cobol', { cookie })).status).toBe(400);
+  });
+
   it('does not show one user’s draft to another', async () => {
     const h = setup();
     const ada = h.signIn('ada@example.com');

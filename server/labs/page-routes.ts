@@ -20,9 +20,10 @@ const SlugParams = z.object({ slug: z.string().regex(LAB_SLUG_RE, 'a lab slug is
 
 const DraftSchema = z.object({ code: z.string(), updatedAt: z.number().int() }).openapi('LabDraft');
 const DraftBody = z
-  .object({ code: z.string().max(MAX_DRAFT_CHARS, `a draft can be at most ${MAX_DRAFT_CHARS} characters`) })
+  .object({ code: z.string().max(MAX_DRAFT_CHARS, `a draft can be at most ${MAX_DRAFT_CHARS} characters`), language: languageSchema.default('typescript') })
   .strict()
   .openapi('LabDraftInput');
+const DraftQuery = z.object({ language: languageSchema.default('typescript') }).strict();
 const HintsQuery = z.object({ count: z.coerce.number().int().min(0).max(50).default(1), language: languageSchema.default('typescript') }).strict();
 const HintsSchema = z.object({ hints: z.array(z.string()), total: z.number().int() }).openapi('LabHints');
 const GiveUpBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send {"confirm": true} to give up and unlock the solution' }) }) }).strict();
@@ -42,8 +43,8 @@ const AttemptSchema = z
 const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const getDraft = createRoute({
-  method: 'get', path: '/{slug}/draft', summary: "The signed-in learner's saved draft for a lab",
-  request: { params: SlugParams },
+  method: 'get', path: '/{slug}/draft', summary: "The signed-in learner's saved draft for a lab, in one language",
+  request: { params: SlugParams, query: DraftQuery },
   responses: { 200: json(z.object({ draft: DraftSchema.nullable() }), 'The draft, or null when none is saved'), 401: errorResponse('Guests keep drafts in the browser'), 404: errorResponse('No such lab') },
 });
 const putDraft = createRoute({
@@ -107,7 +108,8 @@ export function labPageRoutes(deps: AppDeps) {
     if (!labs.get(slug)) return noLab(c, slug);
     const user = c.var.user;
     if (!user) return guestDraft(c);
-    const row = db.prepare('SELECT code, updated_at AS updatedAt FROM lab_drafts WHERE user_id = ? AND lab_slug = ?').get(user.id, slug) as
+    const { language } = c.req.valid('query');
+    const row = db.prepare('SELECT code, updated_at AS updatedAt FROM lab_drafts WHERE user_id = ? AND lab_slug = ? AND language = ?').get(user.id, slug, language) as
       | { code: string; updatedAt: number }
       | undefined;
     return c.json({ draft: row ?? null }, 200);
@@ -118,11 +120,11 @@ export function labPageRoutes(deps: AppDeps) {
     if (!labs.get(slug)) return noLab(c, slug);
     const user = c.var.user;
     if (!user) return guestDraft(c);
-    const { code } = c.req.valid('json');
+    const { code, language } = c.req.valid('json');
     const now = deps.now();
     db.prepare(
-      'INSERT INTO lab_drafts (user_id, lab_slug, code, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, lab_slug) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at',
-    ).run(user.id, slug, code, now);
+      'INSERT INTO lab_drafts (user_id, lab_slug, language, code, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, lab_slug, language) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at',
+    ).run(user.id, slug, language, code, now);
     return c.json({ updatedAt: now }, 200);
   });
 

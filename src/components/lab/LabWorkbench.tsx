@@ -85,22 +85,13 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
       const user = Boolean(await currentUser());
       if (cancelled) return;
       setSignedIn(user);
-      let draft: string | null = null;
-      if (user) {
-        try {
-          const res = await apiJson<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`);
-          draft = res.draft?.code ?? null;
-        } catch (err) {
-          setSaveStatus(`Could not load your saved draft: ${(err as Error).message}`);
-        }
-      }
-      draft ??= readLocal(draftKey(slug));
       const remembered = readLocal(LANGUAGE_KEY) as LabLanguage | null;
-      if (!cancelled && remembered && remembered !== 'typescript' && starters[remembered] !== undefined) {
-        // Another language than TypeScript: its draft lives in this browser (server drafts are TypeScript's).
-        setLanguage(remembered);
-        setCode(readLocal(draftKey(slug, remembered)) ?? starters[remembered]!);
-      } else if (!cancelled && draft !== null) setCode(draft);
+      const lang: LabLanguage = remembered && starters[remembered] !== undefined ? remembered : 'typescript';
+      const draft = await loadDraft(lang, user);
+      if (!cancelled) {
+        setLanguage(lang);
+        setCode(draft ?? starters[lang] ?? '');
+      }
       loaded.current = true;
       void refreshAttempts();
       // /labs/<slug>/?run=<id> (e.g. from the dashboard) opens that run's results.
@@ -132,22 +123,30 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
     saveTimer.current = setTimeout(() => void save(next), AUTOSAVE_MS);
   }
 
-  async function save(value: string, lead = '', lang: LabLanguage = language) {
-    if (lang !== 'typescript') {
-      writeLocal(draftKey(slug, lang), value);
-      setSaveStatus(`${lead}${LANGUAGE_NAMES[lang].file} draft saved in this browser.`);
-      return;
+  /** A signed-in learner's draft comes from the server, a guest's from this browser. */
+  async function loadDraft(lang: LabLanguage, user: boolean | null = signedIn): Promise<string | null> {
+    if (user) {
+      try {
+        const res = await apiJson<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft?language=${lang}`);
+        if (res.draft) return res.draft.code;
+      } catch (err) {
+        setSaveStatus(`Could not load your saved draft: ${(err as Error).message}`);
+      }
     }
+    return readLocal(draftKey(slug, lang));
+  }
+
+  async function save(value: string, lead = '', lang: LabLanguage = language) {
     if (signedIn) {
       try {
-        await apiJson(`/api/labs/${slug}/draft`, { method: 'PUT', body: { code: value } });
+        await apiJson(`/api/labs/${slug}/draft`, { method: 'PUT', body: { code: value, language: lang } });
         setSaveStatus(`${lead}Draft saved to your account.`);
       } catch (err) {
-        writeLocal(draftKey(slug), value);
+        writeLocal(draftKey(slug, lang), value);
         setSaveStatus(`${lead}Saved in this browser only: ${(err as Error).message}`);
       }
     } else {
-      writeLocal(draftKey(slug), value);
+      writeLocal(draftKey(slug, lang), value);
       setSaveStatus(`${lead}Draft saved in this browser. Sign in to keep drafts across devices.`);
     }
   }
@@ -162,14 +161,11 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
     }
     writeLocal(LANGUAGE_KEY, next);
     setLanguage(next);
-    setCode(readLocal(draftKey(slug, next)) ?? starters[next] ?? '');
+    setCode(starters[next] ?? '');
     setSaveStatus(`Switched to ${LANGUAGE_NAMES[next].title}.`);
-    // A signed-in learner's TypeScript draft is kept on the server.
-    if (next === 'typescript' && signedIn) {
-      void apiJson<{ draft: { code: string } | null }>(`/api/labs/${slug}/draft`)
-        .then((res) => res.draft && setCode(res.draft.code))
-        .catch((err: Error) => setSaveStatus(`Could not load your saved draft: ${err.message}`));
-    }
+    // The saved draft replaces the starter, unless the learner has typed in the meantime.
+    const shown = starters[next] ?? '';
+    void loadDraft(next).then((draft) => draft !== null && setCode((current) => (current === shown ? draft : current)));
   }
 
   function resetToStarter() {
