@@ -3,7 +3,7 @@
 // is stored once, in the results document; the `outcome` column is computed from it (migration 011).
 // The lifecycle is called `state`; `status` is only the verdict.
 import type { Db } from '../db/index.ts';
-import type { RunResults, RunState } from '../../labs/_kit/results.ts';
+import type { Language, RunResults, RunState } from '../../labs/_kit/results.ts';
 
 /** The verdict of a finished run (the results' top-level status). */
 export type Outcome = 'pass' | 'fail' | 'error';
@@ -14,6 +14,7 @@ export interface RunRecord {
   userId: number | null;
   clientKey: string;
   labSlug: string;
+  language: Language;
   state: RunState;
   outcome: Outcome | null;
   results: RunResults | null;
@@ -32,6 +33,8 @@ export interface Caller {
 /** One row of attempt history as the lab page shows it. */
 export interface Attempt {
   runId: string;
+  /** The language the program was written in. */
+  language: Language;
   state: RunState;
   outcome: Outcome | null;
   passed: number | null;
@@ -50,6 +53,7 @@ export interface AttemptDetail extends Attempt {
 export interface UserRun {
   id: string;
   labSlug: string;
+  language: Language;
   state: RunState;
   outcome: Outcome | null;
   createdAt: number;
@@ -58,14 +62,14 @@ export interface UserRun {
 
 /** Reads and writes runs. */
 export interface RunStore {
-  insert(run: { id: string; userId: number | null; clientKey: string; labSlug: string; code: string; createdAt: number }): void;
+  insert(run: { id: string; userId: number | null; clientKey: string; labSlug: string; language: Language; code: string; createdAt: number }): void;
   setState(id: string, state: RunState): void;
   setStarted(id: string, state: RunState, at: number): void;
   /** Stores the results (and with them the verdict) and marks the run done. */
   finish(id: string, results: RunResults, finishedAt: number, durationMs: number): void;
   get(id: string): RunRecord | null;
   /** Runs left unfinished (by a previous server process). */
-  unfinished(): { id: string; labSlug: string }[];
+  unfinished(): { id: string; labSlug: string; language: Language }[];
   /** Newest first, at most `limit` runs of one lab by the caller. */
   attempts(who: Caller, slug: string, limit?: number): Attempt[];
   /** The caller's run `runId` of this lab, or null when there is none (someone else's included). */
@@ -81,6 +85,7 @@ interface Row {
   user_id: number | null;
   client_key: string;
   lab_slug: string;
+  language: Language;
   state: string;
   outcome: string | null;
   results_json: string | null;
@@ -110,24 +115,24 @@ function counts(results: RunResults | null): { passed: number | null; total: num
 
 function toAttempt(r: Row): Attempt & { results: RunResults | null } {
   const results = parseResults(r.results_json);
-  return { runId: String(r.id), state: r.state as RunState, outcome: r.outcome as Outcome | null, ...counts(results), createdAt: r.created_at, results };
+  return { runId: String(r.id), language: r.language, state: r.state as RunState, outcome: r.outcome as Outcome | null, ...counts(results), createdAt: r.created_at, results };
 }
 
 /** Opens the store on a migrated database. */
 export function createRunStore(db: Db): RunStore {
-  const insert = db.prepare('INSERT INTO runs (id, user_id, client_key, lab_slug, code, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO runs (id, user_id, client_key, lab_slug, language, code, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const setState = db.prepare('UPDATE runs SET state = ? WHERE id = ?');
   const setStarted = db.prepare('UPDATE runs SET state = ?, started_at = ? WHERE id = ?');
   const finish = db.prepare("UPDATE runs SET state = 'done', results_json = ?, finished_at = ?, duration_ms = ? WHERE id = ?");
   const get = db.prepare('SELECT * FROM runs WHERE id = ?');
-  const unfinished = db.prepare("SELECT id, lab_slug AS labSlug FROM runs WHERE state != 'done'");
+  const unfinished = db.prepare("SELECT id, lab_slug AS labSlug, language FROM runs WHERE state != 'done'");
   const attempts = db.prepare(`SELECT * FROM runs WHERE lab_slug = ? AND ${OWNER_SQL} ORDER BY created_at DESC, rowid DESC LIMIT ?`);
   const attempt = db.prepare(`SELECT * FROM runs WHERE id = ? AND lab_slug = ? AND ${OWNER_SQL}`);
   const passed = db.prepare(`SELECT 1 FROM runs WHERE lab_slug = ? AND outcome = 'pass' AND ${OWNER_SQL} LIMIT 1`);
-  const userRuns = db.prepare('SELECT id, lab_slug AS labSlug, state, outcome, created_at AS createdAt, duration_ms AS durationMs FROM runs WHERE user_id = ? ORDER BY created_at DESC');
+  const userRuns = db.prepare('SELECT id, lab_slug AS labSlug, language, state, outcome, created_at AS createdAt, duration_ms AS durationMs FROM runs WHERE user_id = ? ORDER BY created_at DESC');
 
   return {
-    insert: (r) => void insert.run(r.id, r.userId, r.clientKey, r.labSlug, r.code, 'queued', r.createdAt),
+    insert: (r) => void insert.run(r.id, r.userId, r.clientKey, r.labSlug, r.language, r.code, 'queued', r.createdAt),
     setState: (id, state) => void setState.run(state, id),
     setStarted: (id, state, at) => void setStarted.run(state, at, id),
     finish: (id, results, at, ms) => void finish.run(JSON.stringify(results), at, ms, id),
@@ -135,11 +140,11 @@ export function createRunStore(db: Db): RunStore {
       const r = get.get(id) as Row | undefined;
       if (!r) return null;
       return {
-        id: r.id, userId: r.user_id, clientKey: r.client_key, labSlug: r.lab_slug, state: r.state as RunState, outcome: r.outcome as Outcome | null,
+        id: r.id, userId: r.user_id, clientKey: r.client_key, labSlug: r.lab_slug, language: r.language, state: r.state as RunState, outcome: r.outcome as Outcome | null,
         results: parseResults(r.results_json), createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, durationMs: r.duration_ms,
       };
     },
-    unfinished: () => unfinished.all() as { id: string; labSlug: string }[],
+    unfinished: () => unfinished.all() as { id: string; labSlug: string; language: Language }[],
     attempts: (who, slug, limit = 50) => (attempts.all(slug, ...ownerArgs(who), limit) as Row[]).map((r) => {
       const { results: _omit, ...a } = toAttempt(r);
       return a;

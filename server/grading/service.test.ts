@@ -89,12 +89,30 @@ it('runs up to the configured number at once', async () => {
   expect(concurrencyFromEnv({ GRADING_CONCURRENCY: 'lots' })).toBe(1);
 });
 
-it('closes runs left unfinished by a previous server process as errors', () => {
+it('closes runs left unfinished by a previous server process as errors, in the language they were written in', () => {
   db.prepare("INSERT INTO runs (id, client_key, lab_slug, code, state, created_at) VALUES ('orphan-run-1', 'ip:1', 'keyed-producer', 'x', 'running', 1)").run();
+  db.prepare("INSERT INTO runs (id, client_key, lab_slug, language, code, state, created_at) VALUES ('orphan-run-2', 'ip:1', 'keyed-producer', 'java', 'x', 'queued', 2)").run();
   const svc = createGradingService({ db, labs, kafka: gatedKafka().kafka, compilers });
   const run = svc.getRun('orphan-run-1');
-  expect(run).toMatchObject({ state: 'done', outcome: 'error' });
+  expect(run).toMatchObject({ state: 'done', outcome: 'error', language: 'typescript' });
   expect(run?.results?.message).toContain('restarted');
+  expect(svc.getRun('orphan-run-2')).toMatchObject({ language: 'java', results: { language: 'java', status: 'error' } });
+});
+
+it('stores the language with the run from the moment it is queued, and attempts report it', async () => {
+  const { kafka, waiting } = gatedKafka();
+  const java = async () => ({ ok: true as const, classes: { mainClass: 'Main', files: { 'Main.class': new Uint8Array() } } });
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, compilers: { ...compilers, java } });
+  const ts = await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:9' });
+  const jv = await svc.submit({ labSlug: SLUG, code: 'class Main {}', language: 'java', userId: null, clientKey: 'ip:9' });
+  if (!ts.ok || !jv.ok) throw new Error('submit refused');
+  expect(svc.getRun(jv.runId)).toMatchObject({ state: 'queued', language: 'java', results: null });
+  expect(svc.store.attempts({ userId: null, clientKey: 'ip:9' }, SLUG).map((a) => a.language)).toEqual(['java', 'typescript']);
+  await until(() => waiting.length === 1);
+  waiting.shift()!(new Error('no broker'));
+  await until(() => waiting.length === 1);
+  waiting.shift()!(new Error('no broker'));
+  await svc.idle();
 });
 
 it('bounds the queue: one learner may have 3 runs waiting, everyone together maxQueued, each refusal with a Retry-After', async () => {

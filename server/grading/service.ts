@@ -83,7 +83,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
   const hub = createEventHub();
   let closed = false;
 
-  for (const r of store.unfinished()) store.finish(r.id, infrastructureErrorResults(r.labSlug, 'The server restarted while this run was in progress.'), now(), 0);
+  for (const r of store.unfinished()) store.finish(r.id, infrastructureErrorResults(r.labSlug, 'The server restarted while this run was in progress.', r.language), now(), 0);
 
   const queue = createRunQueue<Job>({
     concurrency: o.concurrency ?? concurrencyFromEnv(),
@@ -153,7 +153,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       if (refused) {
         return { ok: false, code: 'queue_full', retryAfterSeconds: refused.retryAfterSeconds, message: `The server is grading as many runs as it can queue (${refused.waiting} waiting). Your program was not submitted; try again in about ${refused.retryAfterSeconds} s.` };
       }
-      store.insert({ id, userId, clientKey, labSlug: lab.slug, code, createdAt });
+      store.insert({ id, userId, clientKey, labSlug: lab.slug, language, code, createdAt });
       hub.open(id);
       hub.emit(id, { type: 'state', state: 'queued', position: queue.position(id) ?? 1, at: createdAt });
       return { ok: true, runId: id };
