@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { levelSchema, patternSchema, type Level, type Pattern } from '../../curriculum/taxonomy.ts';
+import type { Language } from '../../labs/_kit/results.ts';
 
 /** A lesson or lab as the dashboard counts it. */
 export interface Item {
@@ -12,6 +13,8 @@ export interface Item {
   title: string;
   pattern: Pattern;
   level: Level;
+  /** For a lab: the languages it can be solved in. */
+  languages?: readonly Language[];
 }
 
 /** Frontmatter of an MDX file as an object, or null when it has none. */

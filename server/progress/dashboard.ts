@@ -6,6 +6,7 @@ import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../.
 import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../curriculum/readiness.ts';
 import type { Item } from './catalog.ts';
 import { createRunStore } from '../grading/run-store.ts';
+import { LANGUAGES, type Language } from '../../labs/_kit/results.ts';
 import { attemptSummary, type AttemptRow } from '../quizzes/store.ts';
 
 interface Counts {
@@ -41,13 +42,30 @@ export function buildDashboard(
 
   // Labs: attempted = at least one finished run; passed = at least one passing run.
   const runs = createRunStore(db).userRuns(userId);
-  const labOutcome = new Map<string, { passed: boolean; attempted: boolean }>();
+  // A lab counts as solved in any language; which languages is kept for the lab list.
+  const labOutcome = new Map<string, { passed: boolean; attempted: boolean; solvedIn: Set<Language>; attemptedIn: Set<Language> }>();
   for (const r of runs) {
-    const o = labOutcome.get(r.labSlug) ?? { passed: false, attempted: false };
-    if (r.outcome !== null) o.attempted = true;
-    if (r.outcome === 'pass') o.passed = true;
+    const o = labOutcome.get(r.labSlug) ?? { passed: false, attempted: false, solvedIn: new Set(), attemptedIn: new Set() };
+    if (r.outcome !== null) {
+      o.attempted = true;
+      o.attemptedIn.add(r.language);
+    }
+    if (r.outcome === 'pass') {
+      o.passed = true;
+      o.solvedIn.add(r.language);
+    }
     labOutcome.set(r.labSlug, o);
   }
+  const inOrder = (set: Set<Language> | undefined) => LANGUAGES.filter((l) => set?.has(l));
+  const labList = input.labs.map((l) => ({
+    slug: l.slug,
+    title: l.title,
+    pattern: l.pattern as string,
+    level: l.level as string,
+    languages: [...(l.languages ?? ['typescript'])],
+    solvedIn: inOrder(labOutcome.get(l.slug)?.solvedIn),
+    attemptedIn: inOrder(labOutcome.get(l.slug)?.attemptedIn),
+  }));
   for (const l of input.labs) {
     const c = at(l.pattern, l.level);
     c.labs.total++;
@@ -139,6 +157,7 @@ export function buildDashboard(
     id: r.id,
     labSlug: r.labSlug,
     labTitle: labTitles.get(r.labSlug) ?? r.labSlug,
+    language: r.language,
     state: r.state,
     outcome: r.outcome,
     createdAt: r.createdAt,
@@ -162,6 +181,7 @@ export function buildDashboard(
     readinessFormula: READINESS_FORMULA,
     totals,
     patterns,
+    labs: labList,
     streak: { current, longest, today, activeToday: active.has(today), days: last28 },
     history: { quizzes: quizHistory, labRuns: runHistory },
   };

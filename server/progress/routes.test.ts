@@ -10,13 +10,14 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 let runSeq = 0;
-function addRun(user: number, lab: string, outcome: 'pass' | 'fail' | 'error' | null, at = t.now()) {
+function addRun(user: number, lab: string, outcome: 'pass' | 'fail' | 'error' | null, at = t.now(), language = 'typescript') {
   // The verdict lives in the results document; the outcome column is computed from it.
-  t.db.prepare("INSERT INTO runs (id, user_id, client_key, lab_slug, code, state, results_json, created_at, duration_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 1200)").run(
+  t.db.prepare("INSERT INTO runs (id, user_id, client_key, lab_slug, language, code, state, results_json, created_at, duration_ms) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, 1200)").run(
     `run-${++runSeq}`,
     user,
     `user:${user}`,
     lab,
+    language,
     outcome === null ? 'queued' : 'done',
     outcome === null ? null : JSON.stringify({ status: outcome, tests: [] }),
     at,
@@ -106,6 +107,23 @@ describe('dashboard', () => {
     expect(d.history.quizzes[0].score).toBe(0);
     expect(d.history.labRuns).toHaveLength(4);
     expect(d.history.labRuns[0]).toMatchObject({ labSlug: expect.any(String), labTitle: expect.stringMatching(/Fixture/) });
+  });
+
+  it('counts a lab solved in any language, and lists the languages each lab was solved and tried in', async () => {
+    const u = t.addUser('polyglot@example.test');
+    addRun(u, 'fx-keyed', 'fail', t.now(), 'typescript');
+    t.advance(1000);
+    addRun(u, 'fx-keyed', 'pass', t.now(), 'python');
+    addRun(u, 'fx-groups', 'fail', t.now(), 'typescript');
+    const d = (await t.call('GET', '/api/progress/dashboard', { user: u })).body;
+    expect(d.totals).toMatchObject({ labsPassed: 1, labsAttempted: 2 });
+    const bySlug = Object.fromEntries(d.labs.map((l: { slug: string }) => [l.slug, l]));
+    expect(bySlug['fx-keyed']).toMatchObject({ languages: ['typescript', 'python'], solvedIn: ['python'], attemptedIn: ['typescript', 'python'] });
+    expect(bySlug['fx-groups']).toMatchObject({ languages: ['typescript'], solvedIn: [], attemptedIn: ['typescript'] });
+    expect(d.history.labRuns.map((r: { language: string }) => r.language).sort()).toEqual(['python', 'typescript', 'typescript']);
+    // Another learner's Python pass is not this learner's.
+    const other = t.addUser('other@example.test');
+    expect((await t.call('GET', '/api/progress/dashboard', { user: other })).body.labs.every((l: { solvedIn: string[] }) => l.solvedIn.length === 0)).toBe(true);
   });
 
   it('counts the streak in the user`s own time zone', async () => {

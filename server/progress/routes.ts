@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv, SessionUser } from '../http/types.ts';
 import { PATTERNS, type Pattern } from '../../curriculum/taxonomy.ts';
-import { runStateSchema } from '../../labs/_kit/results.ts';
+import { languageSchema, runStateSchema } from '../../labs/_kit/results.ts';
 import { bankLoader } from '../quizzes/bank.ts';
 import { claimAttempt, sweepExpired } from '../quizzes/store.ts';
 import { lessonCatalog, type Item } from './catalog.ts';
@@ -98,6 +98,19 @@ const DashboardSchema = z
         levels: z.array(LevelCountsSchema.extend({ level: z.string() })),
       }),
     ),
+    labs: z
+      .array(
+        z.object({
+          slug: z.string(),
+          title: z.string(),
+          pattern: z.string(),
+          level: z.string(),
+          languages: z.array(languageSchema).describe('The languages the lab can be solved in'),
+          solvedIn: z.array(languageSchema).describe('The languages in which one of your runs passed every check; the lab counts as solved when this is not empty'),
+          attemptedIn: z.array(languageSchema).describe('The languages in which you have a finished run'),
+        }),
+      )
+      .describe('Every lab, with the languages you solved it in'),
     streak: z.object({
       current: z.number(),
       longest: z.number(),
@@ -110,7 +123,7 @@ const DashboardSchema = z
         z.object({ id: z.string(), mode: z.string(), spec: z.record(z.unknown()), startedAt: z.number(), submittedAt: z.number().nullable(), autoSubmitted: z.boolean(), questionCount: z.number(), score: z.number().nullable() }),
       ),
       labRuns: z.array(
-        z.object({ id: z.string(), labSlug: z.string(), labTitle: z.string(), state: runStateSchema, outcome: z.enum(['pass', 'fail', 'error']).nullable(), createdAt: z.number(), durationMs: z.number().nullable() }),
+        z.object({ id: z.string(), labSlug: z.string(), labTitle: z.string(), language: languageSchema, state: runStateSchema, outcome: z.enum(['pass', 'fail', 'error']).nullable(), createdAt: z.number(), durationMs: z.number().nullable() }),
       ),
     }),
   })
@@ -173,7 +186,7 @@ const importRoute = createRoute({
 export function progressRoutes(deps: AppDeps, opts: ProgressRouteOptions = {}) {
   const root = deps.config.root;
   const lessons = lessonCatalog(opts.lessonsDir ?? join(root, 'content', 'lessons'));
-  const labs = (): Item[] => deps.labs.list().map((l) => ({ slug: l.slug, title: l.frontmatter.title, pattern: l.frontmatter.pattern, level: l.frontmatter.level }));
+  const labs = (): Item[] => deps.labs.list().map((l) => ({ slug: l.slug, title: l.frontmatter.title, pattern: l.frontmatter.pattern, level: l.frontmatter.level, languages: l.languages }));
   const loadBank = bankLoader(opts.questionsDir ?? join(root, 'content', 'questions'));
   const db = deps.db;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -12,6 +12,8 @@ export interface CatalogItem {
   title: string;
   pattern: string;
   level: string;
+  /** For a lab: the languages it can be solved in. */
+  languages?: Dashboard['labs'][number]['languages'];
 }
 
 type Counts = Dashboard['patterns'][number]['levels'][number];
@@ -91,6 +93,8 @@ export function guestDashboard(d: GuestData, catalog: { lessons: CatalogItem[]; 
       otherTimeSeconds: otherSeconds,
     },
     patterns,
+    // A guest's lab runs are not kept, so no lab is solved in any language yet.
+    labs: catalog.labs.map((l) => ({ slug: l.slug, title: l.title, pattern: l.pattern, level: l.level, languages: l.languages ?? ['typescript'], solvedIn: [], attemptedIn: [] })),
     streak: { current, longest, today, activeToday: active.has(today), days: lastDays(today, 28).map((date) => ({ date, active: active.has(date), seconds: secondsByDay.get(date) ?? 0 })) },
     history: {
       quizzes: [...d.quizzes]

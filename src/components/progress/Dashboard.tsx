@@ -22,6 +22,7 @@ function duration(seconds: number): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+const LANGUAGE_TITLES: Record<string, string> = { typescript: 'TypeScript', java: 'Java', python: 'Python' };
 const when = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleString());
 
 function ActivityStrip({ days }: { days: DashboardData['streak']['days'] }) {
@@ -150,6 +151,41 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
         </div>
       </section>
 
+      <section aria-labelledby="labs-heading">
+        <h2 id="labs-heading">Labs by language</h2>
+        <p class="muted">A lab counts as solved when one run passes every check, in any language.</p>
+        <div class="table-scroll">
+          <table data-testid="lab-languages">
+            <caption class="sr-only">Each lab and the languages you solved it in</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lab</th>
+                {Object.keys(LANGUAGE_TITLES).map((l) => (
+                  <th scope="col" key={l}>{LANGUAGE_TITLES[l]}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.labs.map((lab) => (
+                <tr key={lab.slug} data-lab={lab.slug}>
+                  <th scope="row">
+                    <a href={`/labs/${lab.slug}/`}>{lab.title}</a>
+                    {lab.solvedIn.length > 0 && <span class="ok"> solved</span>}
+                  </th>
+                  {Object.keys(LANGUAGE_TITLES).map((l) => {
+                    const lang = l as (typeof lab.languages)[number];
+                    const text = !lab.languages.includes(lang) ? 'not offered' : lab.solvedIn.includes(lang) ? 'passed' : lab.attemptedIn.includes(lang) ? 'tried' : '–';
+                    return (
+                      <td key={l} data-language={l} class={text === 'passed' ? 'ok' : text === 'tried' ? 'warn' : 'muted'}>{text}</td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Recent attempts</h2>
         <div class="grid">
@@ -180,7 +216,7 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
               <ul data-testid="lab-history">
                 {data.history.labRuns.map((r) => (
                   <li key={r.id}>
-                    <a href={`/labs/${r.labSlug}/`}>{r.labTitle}</a> <span class="muted">{when(r.createdAt)}</span>{' '}
+                    <a href={`/labs/${r.labSlug}/`}>{r.labTitle}</a> <span class="muted">in {LANGUAGE_TITLES[r.language] ?? r.language}, {when(r.createdAt)}</span>{' '}
                     <span class={r.outcome === 'pass' ? 'ok' : r.outcome ? 'bad' : 'muted'}>{r.outcome ?? r.state}</span>
                   </li>
                 ))}
