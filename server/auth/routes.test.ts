@@ -16,7 +16,7 @@ describe('sign-up', () => {
   test('creates the account with the browser time zone and signs in', async () => {
     const res = await h.call('POST', '/api/auth/signup', { body: { email: '  Ada@Example.com ', password: PASSWORD, timezone: 'america/new_york' } });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ user: { id: 1, email: 'ada@example.com', timezone: 'America/New_York' } });
+    expect(await res.json()).toEqual({ user: { id: 1, email: 'ada@example.com', timezone: 'America/New_York', labLanguage: null } });
     const me = await h.call('GET', '/api/auth/me', { cookie: sessionCookie(res) });
     expect(((await me.json()) as { user: { email: string } }).user.email).toBe('ada@example.com');
   });
@@ -74,6 +74,26 @@ describe('sign-in and sign-out', () => {
     const cookie = await signUp(h);
     const res = await h.call('PATCH', '/api/auth/me', { body: { timezone: 'asia/tokyo' }, cookie });
     expect(((await res.json()) as { user: { timezone: string } }).user.timezone).toBe('Asia/Tokyo');
+  });
+
+  test('PATCH /me remembers the lab language, which /me then reports, and refuses one we do not run', async () => {
+    const cookie = await signUp(h);
+    const before = (await (await h.call('GET', '/api/auth/me', { cookie })).json()) as { user: { labLanguage: string | null; timezone: string } };
+    expect(before.user.labLanguage).toBeNull();
+    const res = await h.call('PATCH', '/api/auth/me', { body: { labLanguage: 'java' }, cookie });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: { labLanguage: string; timezone: string } }).user, 'the time zone is left as it was').toMatchObject({ labLanguage: 'java', timezone: before.user.timezone });
+    const after = (await (await h.call('GET', '/api/auth/me', { cookie })).json()) as { user: { labLanguage: string } };
+    expect(after.user.labLanguage).toBe('java');
+
+    const kotlin = await h.call('PATCH', '/api/auth/me', { body: { labLanguage: 'kotlin' }, cookie });
+    expect(kotlin.status).toBe(400);
+    expect((await errorOf(kotlin)).message).toMatch(/typescript, java, python/);
+    const empty = await h.call('PATCH', '/api/auth/me', { body: {}, cookie });
+    expect(empty.status).toBe(400);
+    expect((await errorOf(empty)).message).toMatch(/timezone, labLanguage or both/);
+    const still = (await (await h.call('GET', '/api/auth/me', { cookie })).json()) as { user: { labLanguage: string } };
+    expect(still.user.labLanguage, 'a refused change keeps what was stored').toBe('java');
   });
 });
 

@@ -17,12 +17,18 @@ import {
 } from './session.ts';
 import { checkLogin, pruneThrottle, recordFailure, recordIpFailure, recordSuccess, type ThrottleVerdict } from './throttle.ts';
 import { canonicalTimeZone } from './timezone.ts';
+import { LANGUAGES, languageSchema } from '../../labs/_kit/results.ts';
 
 // Generous in UTF-16 units so 128 emoji fit; the policy counts characters. Caps hashing cost too.
 const PASSWORD_FIELD_MAX = 512;
 
 // Not a named component: OpenAPI 3.0 cannot mark a $ref nullable, and `user` is null for guests.
-const UserSchema = z.object({ id: z.number().int(), email: z.string(), timezone: z.string().openapi({ description: 'IANA time zone' }) });
+const UserSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  timezone: z.string().openapi({ description: 'IANA time zone' }),
+  labLanguage: languageSchema.nullable().openapi({ description: 'The language the learner last chose on a lab page; null before they chose one' }),
+});
 const MeSchema = z.object({ user: UserSchema.nullable().openapi({ description: 'null for guests' }) }).openapi('Me');
 
 const Email = z
@@ -52,7 +58,14 @@ const SignUpBody = z
   .strict()
   .openapi('SignUp');
 const SignInBody = z.object({ email: Email, password: Password }).strict().openapi('SignIn');
-const UpdateMeBody = z.object({ timezone: TimeZone }).strict().openapi('UpdateMe');
+const UpdateMeBody = z
+  .object({
+    timezone: TimeZone.optional(),
+    labLanguage: z.enum(LANGUAGES, { errorMap: () => ({ message: `Pick one of ${LANGUAGES.join(', ')}.` }) }).optional().openapi({ description: 'The language lab pages open in' }),
+  })
+  .strict()
+  .refine((b) => b.timezone !== undefined || b.labLanguage !== undefined, 'Send timezone, labLanguage or both.')
+  .openapi('UpdateMe');
 const DeleteMeBody = z.object({ password: Password }).strict().openapi('DeleteMe');
 
 /** Refuses bodies that are not JSON with a 400 that says so, before the schema sees an empty object. */
@@ -126,7 +139,7 @@ const getMeRoute = createRoute({
 const patchMeRoute = createRoute({
   method: 'patch',
   path: '/me',
-  summary: 'Change account settings (time zone)',
+  summary: 'Change account settings (time zone, lab language)',
   middleware: [requireJson] as const,
   request: { body: json(UpdateMeBody) },
   responses: {
@@ -155,7 +168,7 @@ const NOT_SIGNED_IN = 'You are not signed in (or your session has ended). Sign i
 const BAD_CREDENTIALS = 'The email or password is incorrect. Check both and try again, or create an account if you do not have one.';
 
 function userById(db: Db, id: number): SessionUser {
-  return db.prepare('SELECT id, email, timezone FROM users WHERE id = ?').get(id) as SessionUser;
+  return db.prepare('SELECT id, email, timezone, lab_language AS labLanguage FROM users WHERE id = ?').get(id) as SessionUser;
 }
 
 function throttled(c: Context, verdict: Extract<ThrottleVerdict, { allowed: false }>) {
@@ -242,8 +255,9 @@ export function authRoutes(deps: AppDeps) {
   app.openapi(patchMeRoute, (c) => {
     const user = c.get('user');
     if (!user) return apiError(c, 401, 'not_signed_in', NOT_SIGNED_IN);
-    const timezone = canonicalTimeZone(c.req.valid('json').timezone) ?? 'UTC';
-    deps.db.prepare('UPDATE users SET timezone = ? WHERE id = ?').run(timezone, user.id);
+    const body = c.req.valid('json');
+    if (body.timezone !== undefined) deps.db.prepare('UPDATE users SET timezone = ? WHERE id = ?').run(canonicalTimeZone(body.timezone) ?? 'UTC', user.id);
+    if (body.labLanguage !== undefined) deps.db.prepare('UPDATE users SET lab_language = ? WHERE id = ?').run(body.labLanguage, user.id);
     return c.json({ user: userById(deps.db, user.id) }, 200);
   });
 

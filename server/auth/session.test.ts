@@ -57,7 +57,7 @@ describe('validation', () => {
   test('a fresh token validates to its user', () => {
     const { token } = createSession(db, userId, T0);
     const s = validateSessionToken(db, token, T0 + 1000);
-    expect(s?.user).toEqual({ id: userId, email: 'ada@example.com', timezone: 'UTC' });
+    expect(s?.user).toEqual({ id: userId, email: 'ada@example.com', timezone: 'UTC', labLanguage: null });
     expect(s?.refreshed).toBe(false);
   });
 

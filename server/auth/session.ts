@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../db/index.ts';
 import type { SessionUser } from '../http/types.ts';
+import type { Language } from '../../labs/_kit/results.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -78,6 +79,7 @@ interface SessionRow {
   last_verified_at: number;
   email: string;
   timezone: string;
+  lab_language: Language | null;
 }
 
 /** Returns the session a token names, or null when it is malformed, unknown, expired or its secret is wrong. */
@@ -86,7 +88,7 @@ export function validateSessionToken(db: Db, token: string, now: number): ValidS
   const [id, secret] = token.split('.');
   const row = db
     .prepare(
-      `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, u.email, u.timezone
+      `SELECT s.id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, u.email, u.timezone, u.lab_language
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
     )
     .get(id) as SessionRow | undefined;
@@ -108,7 +110,7 @@ export function validateSessionToken(db: Db, token: string, now: number): ValidS
     userId: row.user_id,
     createdAt: row.created_at,
     lastVerifiedAt,
-    user: { id: row.user_id, email: row.email, timezone: row.timezone },
+    user: { id: row.user_id, email: row.email, timezone: row.timezone, labLanguage: row.lab_language },
     refreshed,
   };
 }

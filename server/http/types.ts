@@ -6,12 +6,15 @@ import type { SandboxSupport } from '../sandbox/support.ts';
 import type { LanguageSupport } from '../toolchains/support.ts';
 import type { GradingService } from '../grading/service.ts';
 import type { LabRegistry } from '../../labs/_kit/registry.ts';
+import type { Language } from '../../labs/_kit/results.ts';
 
 /** The signed-in user, set by the auth middleware (null for guests). */
 export interface SessionUser {
   id: number;
   email: string;
   timezone: string;
+  /** The language they last chose on a lab page, or null before they chose one. */
+  labLanguage: Language | null;
 }
 
 /** Hono environment for all API routes. */

@@ -50,7 +50,7 @@ beforeEach(() => {
   app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/api/*', async (c, next) => {
     const id = c.req.header('x-test-user');
-    c.set('user', id ? { id: Number(id), email: `${id}@example.com`, timezone: 'UTC' } : null);
+    c.set('user', id ? { id: Number(id), email: `${id}@example.com`, timezone: 'UTC', labLanguage: null } : null);
     c.set('clientKey', id ? `user:${id}` : `ip:${c.req.header('x-test-ip') ?? '127.0.0.1'}`);
     await next();
   });

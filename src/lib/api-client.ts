@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly retryAfter: number | null = null,
     /** The first problem the server reported for each request field (validation errors). */
     readonly fields: Record<string, string> = {},
+    /** The error body's `details` as the server sent them (e.g. a compile error's diagnostics). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -51,7 +53,7 @@ export async function describeFailure(res: Response): Promise<ApiError> {
   for (const d of Array.isArray(details) ? details : []) {
     if (d?.path && d.message && !fields[d.path]) fields[d.path] = d.message;
   }
-  return new ApiError(err?.message ?? fallbackMessage(res.status, retryAfter), res.status, err?.code ?? `http_${res.status}`, retryAfter, fields);
+  return new ApiError(err?.message ?? fallbackMessage(res.status, retryAfter), res.status, err?.code ?? `http_${res.status}`, retryAfter, fields, details);
 }
 
 /** A JSON request: `body` is sent as JSON, `headers` are added to ours. */
@@ -103,6 +105,8 @@ export interface AuthUser {
   id: number;
   email: string;
   timezone: string;
+  /** The language lab pages open in, chosen on a lab page; null before the first choice. */
+  labLanguage: 'typescript' | 'java' | 'python' | null;
 }
 
 let me: Promise<AuthUser | null> | null = null;
