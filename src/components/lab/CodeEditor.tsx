@@ -5,6 +5,7 @@
 // choice and the line-wrap setting are remembered. Ctrl/Cmd+Enter in either asks to run.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EditorLanguage, LabMonaco } from './monaco-setup.ts';
+import type { Diagnostic } from './results.ts';
 
 type EditorMode = 'monaco' | 'plain';
 const MODE_KEY = 'lz-editor-mode';
@@ -18,6 +19,8 @@ interface Props {
   onRun?(): void;
   /** The program's language (Monaco highlights it; TypeScript also gets type checking). */
   language?: EditorLanguage;
+  /** Compile or syntax errors the server reported for this code, shown as editor markers at their line. */
+  markers?: Diagnostic[];
 }
 
 type MonacoEditor = ReturnType<LabMonaco['create']>;
@@ -49,7 +52,7 @@ function storedMode(): EditorMode {
 }
 
 /** Monaco editor with a textarea fallback and a toggle between the two. */
-export function CodeEditor({ value, onChange, label, onRun, language = 'typescript' }: Props) {
+export function CodeEditor({ value, onChange, label, onRun, language = 'typescript', markers = [] }: Props) {
   const [mode, setMode] = useState<EditorMode>('plain');
   const [monacoState, setMonacoState] = useState<'idle' | 'loading' | 'ready' | 'failed'>('idle');
   const [wanted, setWanted] = useState<EditorMode>('monaco');
@@ -151,6 +154,26 @@ export function CodeEditor({ value, onChange, label, onRun, language = 'typescri
   useEffect(() => {
     editor.current?.updateOptions({ wordWrap: wrap ? 'on' : 'off' });
   }, [wrap]);
+
+  // The server's compile and syntax errors as markers (the squiggle, the gutter and the hover), in
+  // any language: TypeScript's own checker adds its markers under another owner.
+  useEffect(() => {
+    const ed = editor.current;
+    const model = ed?.getModel();
+    if (!ed || !model || !lab.current) return;
+    const m = lab.current.monaco;
+    const lines = model.getLineCount();
+    m.editor.setModelMarkers(
+      model,
+      'lagzero-server',
+      markers.map((d) => {
+        const line = Math.min(Math.max(1, d.line ?? 1), lines);
+        const column = Math.max(1, d.column ?? 1);
+        return { severity: m.MarkerSeverity.Error, message: d.message, startLineNumber: line, startColumn: column, endLineNumber: line, endColumn: Math.max(column + 1, model.getLineMaxColumn(line)) };
+      }),
+    );
+    if (host.current) host.current.dataset.markers = String(markers.length);
+  }, [markers, mode, monacoState, language]);
 
   // Monaco replaces a focused textarea only between keystrokes, carrying the caret over.
   function swapWhenReady(next: EditorMode) {

@@ -8,7 +8,7 @@ import { CodeEditor } from './CodeEditor.tsx';
 import { RunProgress, type Progress } from './RunProgress.tsx';
 import { ResultsView } from './ResultsView.tsx';
 import { watchRun } from './run-events.ts';
-import type { LabTask, RunResults, RunView } from './results.ts';
+import { diagnosticPlace, type Diagnostic, type LabTask, type RunResults, type RunView } from './results.ts';
 
 export type { LabTask, RunView };
 import { AttemptHistory, type Attempt } from './AttemptHistory.tsx';
@@ -35,7 +35,7 @@ interface Props {
 }
 
 const AUTOSAVE_MS = 800;
-/** The learner's language, remembered across labs and visits. */
+/** The learner's language in this browser (a signed-in learner's is also kept in their account). */
 const LANGUAGE_KEY = 'lz-lab-language';
 // TypeScript keeps the key it always had, so existing drafts survive.
 const draftKey = (slug: string, language: LabLanguage = 'typescript') => (language === 'typescript' ? `lz-lab-draft:${slug}` : `lz-lab-draft:${slug}:${language}`);
@@ -56,6 +56,12 @@ function writeLocal(key: string, value: string | null) {
   }
 }
 
+/** The diagnostics of a 422 compile_error body's `details`, or none when they are not there. */
+function compileDiagnostics(details: unknown): Diagnostic[] {
+  const list = (details as { diagnostics?: unknown } | undefined)?.diagnostics;
+  return Array.isArray(list) ? list.filter((d): d is Diagnostic => typeof d?.line === 'number' && typeof d?.column === 'number' && typeof d?.message === 'string') : [];
+}
+
 /** The lab workbench island. */
 export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: Props) {
   const languages = (Object.keys(LANGUAGE_NAMES) as LabLanguage[]).filter((l) => starters[l] !== undefined);
@@ -74,6 +80,8 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
   const [attemptsError, setAttemptsError] = useState<string | null>(null);
   const [passed, setPassed] = useState(false);
   const [cooldown, setCooldown] = useState(0);
+  /** The compile or syntax errors of the last Run, for the editor's markers and the list under Run. */
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const loaded = useRef(false);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const stopWatch = useRef<(() => void) | null>(null);
@@ -82,10 +90,12 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const user = Boolean(await currentUser());
+      const me = await currentUser();
+      const user = Boolean(me);
       if (cancelled) return;
       setSignedIn(user);
-      const remembered = readLocal(LANGUAGE_KEY) as LabLanguage | null;
+      // A signed-in learner's choice follows them to every device; a guest's stays in this browser.
+      const remembered = (me?.labLanguage ?? readLocal(LANGUAGE_KEY)) as LabLanguage | null;
       const lang: LabLanguage = remembered && starters[remembered] !== undefined ? remembered : 'typescript';
       const draft = await loadDraft(lang, user);
       if (!cancelled) {
@@ -160,6 +170,12 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
       void save(code, '', language);
     }
     writeLocal(LANGUAGE_KEY, next);
+    if (signedIn) {
+      void apiJson('/api/auth/me', { method: 'PATCH', body: { labLanguage: next } }).catch((err: Error) =>
+        setSaveStatus(`Switched to ${LANGUAGE_NAMES[next].title}, but your account could not remember it: ${err.message}`),
+      );
+    }
+    setDiagnostics([]);
     setLanguage(next);
     setCode(starters[next] ?? '');
     setSaveStatus(`Switched to ${LANGUAGE_NAMES[next].title}.`);
@@ -189,6 +205,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
         return;
       }
       setShown(view);
+      setDiagnostics(view.results?.diagnostics ?? []);
       setProgress({ state: 'done', position: null });
       if (view.outcome === 'pass' || view.results?.status === 'pass') setPassed(true);
     } catch (err) {
@@ -202,6 +219,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
   async function run() {
     if (running) return;
     setRunError(null);
+    setDiagnostics([]);
     setShown(null);
     setOutput('');
     setRunning(true);
@@ -217,6 +235,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
       setProgress(null);
       const e = err as ApiError;
       setRunError(e.message);
+      if (e.code === 'compile_error') setDiagnostics(compileDiagnostics(e.details));
       if (e.status === 429 && e.retryAfter) startCooldown(e.retryAfter);
       return;
     }
@@ -267,7 +286,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
           ))}
         </div>
       )}
-      <CodeEditor value={code} onChange={onEdit} label={`Your program (${LANGUAGE_NAMES[language].file})`} onRun={() => void run()} language={language} />
+      <CodeEditor value={code} onChange={onEdit} label={`Your program (${LANGUAGE_NAMES[language].file})`} onRun={() => void run()} language={language} markers={diagnostics} />
       <div class="toolbar">
         <button type="button" class="btn" onClick={() => void run()} disabled={running || cooldown > 0} data-testid="run-button">
           {running ? 'Running…' : cooldown > 0 ? `Run (wait ${cooldown} s)` : 'Run'}
@@ -284,7 +303,18 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
         <span class="muted save-status" aria-live="polite" data-testid="save-status">{saveStatus}</span>
       </div>
       {runError && (
-        <p class="notice bad" role="alert" data-testid="run-error">{runError}</p>
+        <div class="notice bad" role="alert" data-testid="run-error">
+          <p>{diagnostics.length > 0 ? `Your program did not compile: ${diagnostics.length === 1 ? 'one error' : `${diagnostics.length} errors`}, each marked in the editor at its line. Fix ${diagnostics.length === 1 ? 'it' : 'them'} and press Run again.` : runError}</p>
+          {diagnostics.length > 0 && (
+            <ul class="diagnostics" aria-label="Errors in your program, also marked in the editor">
+              {diagnostics.map((d, i) => (
+                <li key={i} data-testid="run-diagnostic" data-line={d.line}>
+                  <code>{diagnosticPlace(d)}</code> {d.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <RunProgress progress={progress} output={output} />
       {shown && (
