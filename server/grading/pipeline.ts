@@ -32,6 +32,12 @@ export interface RunSpec {
 export interface PipelineDeps {
   kafka: KafkaRuntime;
   launch: LaunchProgram;
+  /**
+   * Called once, as soon as the results exist and before the run's broker is released, so the
+   * learner sees the verdict without waiting for a broker to stop (about half a second). gradeRun
+   * itself still resolves only after the release, so a caller's concurrency bound holds.
+   */
+  onResults?(results: RunResults): void;
 }
 
 /**
@@ -52,12 +58,14 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
   let run: RunContext | undefined;
   let admin: ReturnType<ReturnType<typeof graderKafka>['admin']> | undefined;
   let reader: LogReader | undefined;
+  let results: RunResults | undefined;
   const finish = (r: Omit<RunResults, 'version' | 'lab' | 'language' | 'seed' | 'timings' | 'timeline' | 'output' | 'diagnostics'>): RunResults => {
     timings.totalMs = Date.now() - t0 + timings.compileMs + timings.queuedMs;
     const timeline = run ? buildTimeline(run.wire.events, run.faults) : [];
     const out = run ? collectOutput(run) : { text: '', truncated: false };
     const output = out.text === '' ? null : capTail(out.text, undefined, out.truncated);
-    return { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, language: spec.program.language, seed: spec.seed, output, diagnostics: [], timeline, timings };
+    results = { version: RESULTS_VERSION, ...r, lab: spec.lab.slug, language: spec.program.language, seed: spec.seed, output, diagnostics: [], timeline, timings };
+    return results;
   };
   try {
     state('preparing');
@@ -160,6 +168,13 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     });
   } finally {
     if (run) await run.shutdownPrograms().catch(() => {});
+    if (results) {
+      try {
+        deps.onResults?.(results);
+      } catch (err) {
+        console.error(`[grading] publishing the results of run ${spec.runId} failed: ${(err as Error).message}`);
+      }
+    }
     reader?.close();
     await admin?.disconnect().catch(() => {});
     await lease?.release().catch((err: Error) => console.error(`[grading] releasing the broker of run ${spec.runId} failed: ${err.message}`));

@@ -138,3 +138,32 @@ it('bounds the queue: one learner may have 3 runs waiting, everyone together max
   }
   await svc.idle();
 });
+
+it('publishes the verdict before the run\'s broker is released, and keeps the slot until it is', async () => {
+  // A broker nobody listens on: the run ends as an infrastructure error once the grader's client gives up.
+  let releaseDone: () => void = () => {};
+  let releasing = false;
+  const kafka: KafkaRuntime = {
+    ...gatedKafka().kafka,
+    acquire: async () => ({
+      broker: { bootstrap: '127.0.0.1:1', host: '127.0.0.1', port: 1, restart: async () => {} },
+      waitedMs: 0,
+      release: () => {
+        releasing = true;
+        return new Promise<void>((r) => (releaseDone = r));
+      },
+    }),
+  };
+  const svc = createGradingService({ db, labs, kafka, concurrency: 1, compilers });
+  const r = await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:7' });
+  if (!r.ok) throw new Error(r.message);
+  let idle = false;
+  void svc.idle().then(() => (idle = true));
+  for (let i = 0; i < 1500 && !releasing; i++) await tick();
+  expect(releasing, 'the pipeline reached the release').toBe(true);
+  expect(svc.getRun(r.runId), 'the learner already has the verdict').toMatchObject({ state: 'done', outcome: 'error' });
+  await tick();
+  expect(idle, 'the job holds its slot while the broker stops').toBe(false);
+  releaseDone();
+  await svc.idle();
+}, 60_000);

@@ -105,11 +105,17 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
     const startedAt = now();
     store.setStarted(job.id, 'preparing', startedAt);
     let results: RunResults;
+    // The verdict is published as soon as it exists; the job keeps its slot until the broker is released.
+    let published = false;
+    const publish = (r: RunResults) => {
+      published = true;
+      finish(job.id, r, startedAt);
+    };
     try {
       const grader = await o.labs.grader(job.lab);
       results = await gradeRun(
         { runId: job.id, lab: job.lab, grader, program: job.program, seed: seedOf(), compileMs: job.compileMs, queuedMs: startedAt - job.enqueuedAt },
-        { kafka: o.kafka, launch },
+        { kafka: o.kafka, launch, onResults: publish },
         (e) => {
           if (e.type === 'state') store.setState(job.id, e.state);
           hub.emit(job.id, e);
@@ -118,7 +124,7 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
     } catch (err) {
       results = infrastructureErrorResults(job.lab.slug, `The lab's grader could not be loaded: ${(err as Error).message}`, job.program.language);
     }
-    finish(job.id, results, startedAt);
+    if (!published) finish(job.id, results, startedAt);
   }
 
   const getRun = (id: string): RunView | null => {
