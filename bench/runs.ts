@@ -186,7 +186,7 @@ function reportLanguages(rounds: Sample[][], warmups: Sample[]) {
   }
   const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log('  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  console.log("  where it goes, p50 of each phase in ms (the results' totalMs stops at the verdict; the run's broker is then released before the results are published):");
+  console.log("  where it goes, p50 of each phase in ms (the results' totalMs stops at the verdict, which is published before the run's broker is released; the last figure is what is left between the two):");
   for (const l of LANGS) {
     const ss = of(l);
     const p = (k: keyof RunResults['timings']) => pct(ss.map((s) => s.results?.timings[k] ?? 0), 50);
