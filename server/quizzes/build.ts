@@ -1,9 +1,9 @@
-// Picks the questions of a new quiz: a filtered practice set (pattern, level, topic), a mixed
+// Picks the questions of a new quiz: a filtered practice set (pattern, level, topic, type), a mixed
 // "mock interview" spread over the patterns and weighted towards intermediate and harder levels,
 // or the learner's review questions that are due. Practice and mock sets prefer questions the
 // learner's previous quiz did not ask, so two quizzes in a row repeat only what the pool forces.
 import { LEVELS, PATTERNS, type Level, type Pattern, type Topic } from '../../curriculum/taxonomy.ts';
-import type { Question } from '../../curriculum/question.ts';
+import type { Question, QuestionType } from '../../curriculum/question.ts';
 import { shuffle } from './bank.ts';
 
 /** Filters for a practice quiz; absent means "any". */
@@ -11,11 +11,13 @@ export interface PracticeFilter {
   pattern?: Pattern;
   level?: Level;
   topic?: Topic;
+  /** One kind of question only, e.g. `single` for a drill of auto-graded single-choice questions. */
+  type?: QuestionType;
 }
 
 /** Questions matching every given filter. */
 export function matching(questions: readonly Question[], f: PracticeFilter): Question[] {
-  return questions.filter((q) => (!f.pattern || q.pattern === f.pattern) && (!f.level || q.level === f.level) && (!f.topic || q.topics.includes(f.topic)));
+  return questions.filter((q) => (!f.pattern || q.pattern === f.pattern) && (!f.level || q.level === f.level) && (!f.topic || q.topics.includes(f.topic)) && (!f.type || q.type === f.type));
 }
 
 /**

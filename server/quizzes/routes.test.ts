@@ -40,6 +40,21 @@ describe('building a quiz', () => {
     expect(few.body.questions).toHaveLength(2);
   });
 
+  it('filters by question type, and names the type in the quiz and in a refusal', async () => {
+    const numeric = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', type: 'numeric', count: 50 } });
+    expect(numeric.status).toBe(201);
+    expect(numeric.body.questions.map((q: { id: string }) => q.id).sort()).toEqual(['fx-numeric-accept', 'fx-numeric-value']);
+    expect(numeric.body.spec).toMatchObject({ type: 'numeric' });
+    const singles = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', pattern: 'producer', type: 'single', count: 50 } });
+    expect(singles.body.questions.map((q: { id: string }) => q.id)).toEqual(['fx-single']);
+    const none = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', pattern: 'consumer', type: 'open' } });
+    expect(none.status).toBe(422);
+    expect(none.body.error.message).toMatch(/no questions for pattern consumer, type open/);
+    const bad = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', type: 'essay' } });
+    expect(bad.status).toBe(400);
+    expect((await t.call('POST', '/api/quizzes', { body: { mode: 'mock', type: 'single' } })).status).toBe(400);
+  });
+
   it('two quizzes in a row from the same pool repeat only what the pool forces', async () => {
     const u = t.addUser('variety@example.test');
     const body = { mode: 'practice', pattern: 'producer', count: 4 };

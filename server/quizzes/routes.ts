@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { apiError, validationHook } from '../http/errors.ts';
 import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LEVELS, PATTERNS, TOPICS, levelSchema, patternSchema, topicSchema } from '../../curriculum/taxonomy.ts';
-import type { Question } from '../../curriculum/question.ts';
+import { QUESTION_TYPES, type Question } from '../../curriculum/question.ts';
 import { bankLoader, publicQuestion, type Bank } from './bank.ts';
 import { matching, selectMock, selectPractice } from './build.ts';
 import { AnswerSchema, answerProblem, type Answer } from './grade.ts';
@@ -55,13 +55,14 @@ const CreateQuizSchema = z
     pattern: patternSchema.optional(),
     level: levelSchema.optional(),
     topic: topicSchema.optional(),
+    type: z.enum(QUESTION_TYPES).optional().openapi({ description: 'Only questions of this type (practice only), e.g. true_false for a quick drill' }),
     count: z.number().int().min(1).max(50).default(10),
     timeLimitSeconds: z.number().int().min(30).max(3 * 3600).default(600),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.mode !== 'practice' && (v.pattern || v.level || v.topic))
-      ctx.addIssue({ code: 'custom', path: ['mode'], message: `${v.mode} quizzes choose their own questions; leave out pattern, level and topic` });
+    if (v.mode !== 'practice' && (v.pattern || v.level || v.topic || v.type))
+      ctx.addIssue({ code: 'custom', path: ['mode'], message: `${v.mode} quizzes choose their own questions; leave out pattern, level, topic and type` });
   })
   .openapi('CreateQuiz');
 
@@ -126,7 +127,7 @@ const AttemptSchema = z
   .object({
     id: z.string(),
     mode: z.enum(['practice', 'mock', 'review']),
-    spec: z.object({ pattern: z.string().optional(), level: z.string().optional(), topic: z.string().optional(), requested: z.number() }),
+    spec: z.object({ pattern: z.string().optional(), level: z.string().optional(), topic: z.string().optional(), type: z.string().optional(), requested: z.number() }),
     status: z.enum(['in_progress', 'submitted']),
     startedAt: z.number(),
     deadlineAt: z.number(),
@@ -318,7 +319,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
     return {
       id: row.id,
       mode: row.mode,
-      spec: JSON.parse(row.spec_json) as { pattern?: string; level?: string; topic?: string; requested: number },
+      spec: JSON.parse(row.spec_json) as { pattern?: string; level?: string; topic?: string; type?: string; requested: number },
       status: submitted ? ('submitted' as const) : ('in_progress' as const),
       startedAt: row.started_at,
       deadlineAt: row.deadline_at,
@@ -390,10 +391,10 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
         questions = body.mode === 'mock' ? selectMock(bank.questions, body.count, random, recent) : selectPractice(bank.questions, body, body.count, random, recent);
       }
       if (questions.length === 0) {
-        const what = [body.pattern && `pattern ${body.pattern}`, body.level && `level ${body.level}`, body.topic && `topic ${body.topic}`].filter(Boolean).join(', ') || 'any filter';
+        const what = [body.pattern && `pattern ${body.pattern}`, body.level && `level ${body.level}`, body.topic && `topic ${body.topic}`, body.type && `type ${body.type}`].filter(Boolean).join(', ') || 'any filter';
         return fail(c, 422, 'no_questions', `The question bank has no questions for ${what}. Remove a filter or pick another value.`);
       }
-      const spec = { ...(body.pattern ? { pattern: body.pattern } : {}), ...(body.level ? { level: body.level } : {}), ...(body.topic ? { topic: body.topic } : {}), requested: body.count };
+      const spec = { ...(body.pattern ? { pattern: body.pattern } : {}), ...(body.level ? { level: body.level } : {}), ...(body.topic ? { topic: body.topic } : {}), ...(body.type ? { type: body.type } : {}), requested: body.count };
       const { id, token } = createAttempt(db, { userId: user?.id ?? null, clientKey, mode: body.mode, spec, questions, timeLimitS: body.timeLimitSeconds, now });
       return c.json({ ...view(bank, getAttempt(db, id) as AttemptRow, now), token }, 201);
     })

@@ -4,10 +4,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { recordGuestQuiz, rememberQuizToken } from '../../lib/guest-store.ts';
 import { apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
-import { attemptLabel, type Attempt } from './types.ts';
+import { QUESTION_TYPE_TITLES, attemptLabel, type Attempt } from './types.ts';
 
-/** Per question: [pattern, level, topics] (passed in from the build so counts show instantly). */
-export type BankIndex = [string, string, string[]][];
+/** Per question: [pattern, level, topics, type] (passed in from the build so counts show instantly). */
+export type BankIndex = [string, string, string[], string][];
 
 interface Props {
   index: BankIndex;
@@ -37,6 +37,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const [pattern, setPattern] = useState(() => pick('pattern', patterns.map((p) => p.id)));
   const [level, setLevel] = useState(() => pick('level', levels.map((l) => l.id)));
   const [topic, setTopic] = useState(() => pick('topic', topics));
+  const [type, setType] = useState(() => pick('type', Object.keys(QUESTION_TYPE_TITLES)));
   const [count, setCount] = useState(10);
   // ?seconds=N presets an exact limit (30 s to 3 h, the server's bounds), e.g. for a quick drill.
   const [seconds, setSeconds] = useState(() => {
@@ -57,8 +58,8 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   }, []);
 
   const matching = useMemo(
-    () => index.filter(([p, l, t]) => (!pattern || p === pattern) && (!level || l === level) && (!topic || t.includes(topic))).length,
-    [index, pattern, level, topic],
+    () => index.filter(([p, l, t, y]) => (!pattern || p === pattern) && (!level || l === level) && (!topic || t.includes(topic)) && (!type || y === type)).length,
+    [index, pattern, level, topic, type],
   );
   const topicCounts = useMemo(() => {
     const m = new Map<string, number>();
@@ -85,7 +86,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const onSubmit = (e: Event) => {
     e.preventDefault();
     const base = { count, timeLimitSeconds: seconds };
-    void start(mode === 'mock' ? { mode: 'mock', ...base } : { mode: 'practice', ...base, ...(pattern ? { pattern } : {}), ...(level ? { level } : {}), ...(topic ? { topic } : {}) });
+    void start(mode === 'mock' ? { mode: 'mock', ...base } : { mode: 'practice', ...base, ...(pattern ? { pattern } : {}), ...(level ? { level } : {}), ...(topic ? { topic } : {}), ...(type ? { type } : {}) });
   };
 
   return (
@@ -127,6 +128,15 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
                 <option value="">Any topic</option>
                 {topics.map((t) => (
                   <option value={t} key={t} disabled={!topicCounts.get(t)}>{t} ({topicCounts.get(t) ?? 0})</option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="quiz-type">Question type</label>
+              <select id="quiz-type" value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value)} data-testid="quiz-type">
+                <option value="">Any type</option>
+                {Object.entries(QUESTION_TYPE_TITLES).map(([id, title]) => (
+                  <option value={id} key={id}>{title} ({index.filter(([, , , y]) => y === id).length})</option>
                 ))}
               </select>
             </div>

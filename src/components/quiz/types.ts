@@ -56,9 +56,19 @@ export interface Attempt {
 }
 
 /** A short human label for an attempt ("Mock interview", "Producer · Beginner", …). */
-export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string } }): string {
+/** How the quiz builder and labels name each question type. */
+export const QUESTION_TYPE_TITLES: Record<string, string> = {
+  single: 'single choice',
+  multiple: 'multiple choice',
+  true_false: 'true or false',
+  ordering: 'put in order',
+  numeric: 'value',
+  open: 'open answer',
+};
+
+export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string; type?: string } }): string {
   if (a.mode === 'mock') return 'Mock interview';
   if (a.mode === 'review') return 'Review of missed questions';
-  const parts = [a.spec.pattern, a.spec.level, a.spec.topic && `topic ${a.spec.topic}`].filter(Boolean);
+  const parts = [a.spec.pattern, a.spec.level, a.spec.topic && `topic ${a.spec.topic}`, a.spec.type && (QUESTION_TYPE_TITLES[a.spec.type] ?? a.spec.type)].filter(Boolean);
   return parts.length ? `Practice: ${parts.join(' · ')}` : 'Practice: all questions';
 }
