@@ -17,6 +17,7 @@ import {
 } from './session.ts';
 import { checkLogin, pruneThrottle, recordFailure, recordIpFailure, recordSuccess, type ThrottleVerdict } from './throttle.ts';
 import { canonicalTimeZone } from './timezone.ts';
+import { completeReset, resetTokenUser } from './reset.ts';
 import { LANGUAGES, languageSchema } from '../../labs/_kit/results.ts';
 
 // Generous in UTF-16 units so 128 emoji fit; the policy counts characters. Caps hashing cost too.
@@ -67,6 +68,13 @@ const UpdateMeBody = z
   .refine((b) => b.timezone !== undefined || b.labLanguage !== undefined, 'Send timezone, labLanguage or both.')
   .openapi('UpdateMe');
 const DeleteMeBody = z.object({ password: Password }).strict().openapi('DeleteMe');
+const ResetPasswordBody = z
+  .object({
+    token: z.string().min(1, 'The reset link has no token: open the whole link the admin command printed.').max(100).openapi({ description: 'The token from the one-time link' }),
+    password: z.string().max(PASSWORD_FIELD_MAX, 'The password is too long: use at most 128 characters.').openapi({ description: 'The new password: 8-128 characters, not a common one, not the email' }),
+  })
+  .strict()
+  .openapi('ResetPassword');
 
 /** Refuses bodies that are not JSON with a 400 that says so, before the schema sees an empty object. */
 const requireJson: MiddlewareHandler = async (c, next) => {
@@ -159,6 +167,20 @@ const deleteMeRoute = createRoute({
     200: resp('Account deleted; the session cookie is cleared', z.object({ deleted: z.literal(true) })),
     400: err('Invalid input'),
     401: err('Not signed in, or the password is wrong'),
+    403: err('Missing or foreign Origin'),
+    429: err('Too many failed attempts; see Retry-After'),
+  },
+});
+
+const resetPasswordRoute = createRoute({
+  method: 'post',
+  path: '/reset-password',
+  summary: 'Set a new password with a one-time link from `npm run admin -- reset-password <email>`; ends every session and signs in',
+  middleware: [requireJson] as const,
+  request: { body: json(ResetPasswordBody) },
+  responses: {
+    200: resp('Password changed and signed in', MeSchema),
+    400: err('Invalid input, a weak password, or a link that is used, expired or unknown'),
     403: err('Missing or foreign Origin'),
     429: err('Too many failed attempts; see Retry-After'),
   },
@@ -259,6 +281,34 @@ export function authRoutes(deps: AppDeps) {
     if (body.timezone !== undefined) deps.db.prepare('UPDATE users SET timezone = ? WHERE id = ?').run(canonicalTimeZone(body.timezone) ?? 'UTC', user.id);
     if (body.labLanguage !== undefined) deps.db.prepare('UPDATE users SET lab_language = ? WHERE id = ?').run(body.labLanguage, user.id);
     return c.json({ user: userById(deps.db, user.id) }, 200);
+  });
+
+  app.openapi(resetPasswordRoute, async (c) => {
+    const { token, password } = c.req.valid('json');
+    const ip = c.get('clientIp');
+    const now = deps.now();
+    // Guessing tokens costs an IP the same backoff as guessing passwords.
+    const verdict = checkLogin(deps.db, '', ip, now);
+    if (!verdict.allowed) return throttled(c, verdict);
+    const reset = resetTokenUser(deps.db, token, now);
+    if (!reset) {
+      recordIpFailure(deps.db, ip, now);
+      return apiError(
+        c,
+        400,
+        'invalid_reset_link',
+        'This reset link does not work any more: it was already used, it is over an hour old, or part of it is missing. Ask whoever runs this Lag Zero for a new one (npm run admin -- reset-password <your email>).',
+      );
+    }
+    const problem = passwordProblem(password, reset.email);
+    // A weak choice leaves the link usable, so the person can pick another password.
+    if (problem) return apiError(c, 400, 'weak_password', problem, [{ path: 'password', message: problem }]);
+    if (!completeReset(deps.db, reset, await hashPassword(password), deps.now())) {
+      return apiError(c, 400, 'invalid_reset_link', 'This reset link was used a moment ago, in another tab or browser. Sign in with the password chosen there, or ask for a new link.');
+    }
+    recordSuccess(deps.db, reset.email);
+    startSession(c, deps, reset.userId);
+    return c.json({ user: userById(deps.db, reset.userId) }, 200);
   });
 
   app.openapi(deleteMeRoute, async (c) => {

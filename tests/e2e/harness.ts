@@ -19,6 +19,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A running server plus a browser pointed at it. */
 export interface E2E {
   baseUrl: string;
+  /** The server's DATA_DIR (its database), for admin commands run against it. */
+  dataDir: string;
   browser: Browser;
   /** A fresh browser context (its own cookies and localStorage) with one page. */
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
@@ -109,6 +111,7 @@ export async function startE2E(opts: { env?: Record<string, string> } = {}): Pro
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     baseUrl,
+    dataDir,
     browser: b,
     async newPage() {
       const context = await b.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
