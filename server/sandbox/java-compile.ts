@@ -13,7 +13,7 @@ import { resolveLimits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
 import { formatDiagnostics, type SourceDiagnostic } from './diagnostics.ts';
 import { javaAppCds } from './java-cds.ts';
-import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local.ts';
+import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local-process.ts';
 import { currentSandboxMode } from './mode.ts';
 import { acquireSlot, createRunDir, launcherPath, removeRunDir } from './slots.ts';
 import { javaToolchain, jvmFlags, type JavaToolchain } from '../toolchains/java.ts';

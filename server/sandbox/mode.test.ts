@@ -2,7 +2,9 @@
 // local mode only ever on a loopback address, strict never without the sandbox.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { chooseSandboxMode, isLoopbackHost, LOCAL_MODE_WARNING } from './mode.ts';
+import { chooseSandboxMode, configureSandbox, isLoopbackHost, LOCAL_MODE_WARNING } from './mode.ts';
+import { RunsRefusedError, startSandboxedProgram } from './run.ts';
+import { sandboxSupport } from './support.ts';
 
 const noBwrap = ['/usr/bin/bwrap is missing: install the Debian package bubblewrap (apt-get install -y bubblewrap).'];
 
@@ -66,5 +68,24 @@ describe('chooseSandboxMode', () => {
 
   it('strict with a working sandbox uses bubblewrap', () => {
     expect(chooseSandboxMode({ setting: 'strict', host: '0.0.0.0', bwrapProblems: [] }).mode).toBe('bwrap');
+  });
+});
+
+describe('a server that listens beyond loopback with LAB_SANDBOX=local', () => {
+  it('refuses to start any program, with the reason, and reports mode refused to /api/health', async () => {
+    configureSandbox({ labSandbox: 'local', host: '0.0.0.0' });
+    const start = startSandboxedProgram({ js: 'console.log(1)', env: {}, broker: { host: '127.0.0.1', port: 9 } });
+    await expect(start).rejects.toBeInstanceOf(RunsRefusedError);
+    await expect(start).rejects.toThrow(/not isolated.*0\.0\.0\.0, which other machines can reach/);
+    const support = sandboxSupport();
+    expect(support).toMatchObject({ ok: false, mode: 'refused' });
+    expect(support.problems[0]).toMatch(/HOST=127\.0\.0\.1/);
+  });
+
+  it('on loopback reports local mode with its warning and what it does not enforce', () => {
+    configureSandbox({ labSandbox: 'local', host: '127.0.0.1' });
+    const support = sandboxSupport();
+    expect(support).toMatchObject({ ok: true, mode: 'local', warning: LOCAL_MODE_WARNING });
+    expect(support.notEnforced.join('\n')).toMatch(/isolation/);
   });
 });

@@ -11,7 +11,7 @@ import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
 import { formatDiagnostics, type SourceDiagnostic } from './diagnostics.ts';
 import { resolveLimits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
-import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local.ts';
+import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local-process.ts';
 import { currentSandboxMode } from './mode.ts';
 import { acquireSlot, createRunDir, launcherPath, removeRunDir } from './slots.ts';
 import { pythonToolchain, type PythonToolchain } from '../toolchains/python.ts';

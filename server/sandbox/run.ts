@@ -14,13 +14,13 @@ import { startLocalProgram } from './local.ts';
 import { currentSandboxMode } from './mode.ts';
 import { killAllOfUid, pidsOfUid } from './procs.ts';
 import { startBrokerRelay, type BrokerRelay } from './relay.ts';
-import { SandboxError, supervise, validateSpec, type ProgramSpec, type SandboxedProgram } from './supervise.ts';
+import { RunsRefusedError, SandboxError, supervise, validateSpec, type ProgramSpec, type SandboxedProgram } from './supervise.ts';
 import { defaultTap } from './wire-log.ts';
 import { acquireSlot, createRunDir, hostsPath, launcherPath, removeRunDir, type Slot } from './slots.ts';
 
 const execFileAsync = promisify(execFile);
 
-export { SandboxError, type ExitInfo, type ProgramSpec, type SandboxedProgram } from './supervise.ts';
+export { RunsRefusedError, SandboxError, type ExitInfo, type ProgramSpec, type SandboxedProgram } from './supervise.ts';
 
 let tmpfsMountWorks: boolean | undefined;
 
@@ -79,7 +79,7 @@ async function stopAll(uid: number): Promise<void> {
  */
 export async function startSandboxedProgram(spec: ProgramSpec): Promise<SandboxedProgram> {
   const mode = currentSandboxMode();
-  if (mode.mode === 'refused') throw new SandboxError(mode.refusal ?? 'lab runs are refused on this server');
+  if (mode.mode === 'refused') throw new RunsRefusedError(mode.refusal ?? 'Lab runs are refused on this server.');
   if (mode.mode === 'local') return startLocalProgram(spec);
   return startBwrapProgram(spec);
 }

@@ -69,6 +69,11 @@ export class SandboxError extends Error {
   override name = 'SandboxError';
 }
 
+/** This server refuses to run learner programs at all (mode.ts): the message says why and what to do. */
+export class RunsRefusedError extends SandboxError {
+  override name = 'RunsRefusedError';
+}
+
 const READY_TIMEOUT_MS = 20_000;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
