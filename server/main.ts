@@ -10,14 +10,17 @@ import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
 import { createGradingService } from './grading/service.ts';
 import { loadLabRegistry } from '../labs/_kit/registry.ts';
-import { configureSandbox, sandboxSupport, sweepSandboxLeftovers, stopJavaCompiler, toolchainSupport, warmJavaCompiler } from './sandbox/index.ts';
+import { configureSandbox, sandboxSupport, sweepLocalLeftovers, sweepSandboxLeftovers, stopJavaCompiler, toolchainSupport, warmJavaCompiler } from './sandbox/index.ts';
 
 const config = loadConfig();
 // LAB_SANDBOX and HOST decide how learner programs run: the sandbox, local mode (loopback only) or not at all.
 configureSandbox(config);
 const sandbox = sandboxSupport();
 if (sandbox.mode === 'refused') console.warn(`Labs cannot run learner code: ${sandbox.problems.join(' ')}`);
-else if (sandbox.mode === 'local') console.warn(`Labs run in local mode (LAB_SANDBOX=${config.labSandbox}). ${sandbox.warning}`);
+else if (sandbox.mode === 'local') {
+  console.warn(`Labs run in local mode (LAB_SANDBOX=${config.labSandbox}). ${sandbox.warning}`);
+  sweepLocalLeftovers().catch((err) => console.error('local runs: startup sweep failed:', err));
+}
 else {
   // A server that died mid-run may have left sandboxed processes, slot locks and tmpfs mounts behind.
   sweepSandboxLeftovers()

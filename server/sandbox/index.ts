@@ -11,6 +11,7 @@ export type { WireTap } from './relay.ts';
 export { createWireLog, type WireLog, type WireFault, type WireFaultHit, type WireFaultKind } from './wire-log.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { sweepSandboxLeftovers, type SweepReport } from './slots.ts';
+export { sweepLocalLeftovers } from './local-process.ts';
 export { sandboxSupport, type SandboxSupport } from './support.ts';
 export { configureSandbox, currentSandboxMode, LOCAL_MODE_WARNING, type SandboxMode, type SandboxModeDecision } from './mode.ts';
 export { toolchainSupport, type LanguageSupport } from '../toolchains/support.ts';

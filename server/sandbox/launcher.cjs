@@ -16,9 +16,16 @@ const { pathToFileURL } = require('node:url');
 const [port, socketPath, mode, ...program] = process.argv.slice(2);
 
 // Port "-" is local mode (no sandbox): the supervisor's relay listens on the host itself, so there
-// is nothing to relay here and the launcher only reports ready and starts the program.
-if (port === '-') start();
-else {
+// is nothing to relay here and the launcher only reports ready and starts the program. Nothing
+// like bwrap's --die-with-parent exists there, so should the server die, the launcher kills its
+// own process group (the program and whatever it started) within a second.
+if (port === '-') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(0, 'SIGKILL');
+  }, 1000).unref();
+  start();
+} else {
   const server = net.createServer({ allowHalfOpen: false }, (inner) => {
     const outer = net.connect(socketPath);
     // A response often arrives in two pieces (header, body); with Nagle on, the second piece waits for

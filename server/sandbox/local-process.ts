@@ -1,9 +1,11 @@
 // Process plumbing of local mode (local.ts), shared with the Java compiler and the Python check
 // when they run without the sandbox: the rlimit prefix (prlimit, else the shell's ulimit), the
 // scrubbed environment, a private temporary directory, and signals to a whole process group.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../os/process.ts';
 import { PRLIMIT } from './command.ts';
 import type { Limits } from './limits.ts';
 
@@ -71,8 +73,23 @@ export async function killGroup(pgid: number | undefined, timeoutMs = 3000): Pro
   }
 }
 
-/** A fresh private directory for one local process (cwd, HOME and TMPDIR). */
+/** A fresh private directory (0700) for one local process (cwd, HOME and TMPDIR), named after this server's pid. */
 export function localRunDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lagzero-local-'));
+  return mkdtempSync(join(tmpdir(), `lagzero-local-${process.pid}-`));
+}
+
+/**
+ * Deletes the directories of local runs whose server died without tidying (call at start). Their
+ * programs are gone already: each launcher kills its own group once its server is gone.
+ */
+export async function sweepLocalLeftovers(): Promise<number> {
+  let removed = 0;
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^lagzero-local-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
