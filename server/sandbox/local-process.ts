@@ -1,7 +1,7 @@
 // Process plumbing of local mode (local.ts), shared with the Java compiler and the Python check
 // when they run without the sandbox: the rlimit prefix (prlimit, else the shell's ulimit), the
 // scrubbed environment, a private temporary directory, and signals to a whole process group.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,8 +53,8 @@ export function localEnv(labEnv: Record<string, string>, brokerPort: number, rel
   return env;
 }
 
-/** Sends `signal` to every process of the group; false once the group is gone. */
-export function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): boolean {
+/** Sends `signal` to every process of the group (0: only asks whether it exists); false once the group is gone. */
+export function signalGroup(pgid: number | undefined, signal: NodeJS.Signals | 0): boolean {
   if (!pgid) return false;
   try {
     process.kill(-pgid, signal);
@@ -64,10 +64,37 @@ export function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): b
   }
 }
 
-/** SIGKILLs the group until it is gone (a process forking in a loop may need a few passes). */
+/**
+ * Whether the group still has a process that is not a zombie. A zombie runs nothing, but signals
+ * to its group still "succeed" until its new parent reaps it, and a server that is PID 1 in a
+ * container never does; where /proc exists it is read to tell them apart.
+ */
+function groupRunning(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return true; // no /proc (macOS): the signal answered
+  }
+  for (const name of names) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After the parenthesised command: state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
+}
+
+/** SIGKILLs the group until nothing of it runs (a process forking in a loop may need a few passes). */
 export async function killGroup(pgid: number | undefined, timeoutMs = 3000): Promise<void> {
+  if (!pgid) return;
   const deadline = Date.now() + timeoutMs;
-  while (signalGroup(pgid, 'SIGKILL')) {
+  while (signalGroup(pgid, 'SIGKILL') && groupRunning(pgid)) {
     if (Date.now() > deadline) throw new Error(`process group ${pgid} survived SIGKILL for ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
