@@ -16,6 +16,12 @@ const envSchema = z.object({
   /** Set to 1 when behind a reverse proxy whose X-Forwarded-For can be trusted. */
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   NODE_ENV: z.string().default('development'),
+  /**
+   * How learner programs run: `strict` always in the bubblewrap sandbox; `local` as plain child
+   * processes of the server's user (only when HOST is a loopback address); `auto` the sandbox when
+   * this machine supports it, otherwise local mode under the same loopback condition.
+   */
+  LAB_SANDBOX: z.enum(['auto', 'local', 'strict']).default('auto'),
 });
 
 export interface Config {
@@ -27,6 +33,8 @@ export interface Config {
   kafkaPoolSize: number;
   trustProxy: boolean;
   production: boolean;
+  /** LAB_SANDBOX: how learner programs are confined (see server/sandbox/mode.ts). */
+  labSandbox: 'auto' | 'local' | 'strict';
   /** Absolute path of the repository root (where package.json lives). */
   root: string;
 }
@@ -49,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     kafkaPoolSize: e.KAFKA_POOL_SIZE,
     trustProxy: e.TRUST_PROXY === '1',
     production: e.NODE_ENV === 'production',
+    labSandbox: e.LAB_SANDBOX,
     root,
   };
 }

@@ -10,13 +10,19 @@ import { openDb } from './db/index.ts';
 import { createKafkaRuntime } from './kafka/runtime.ts';
 import { createGradingService } from './grading/service.ts';
 import { loadLabRegistry } from '../labs/_kit/registry.ts';
-import { sandboxSupport, sweepSandboxLeftovers, stopJavaCompiler, toolchainSupport, warmJavaCompiler } from './sandbox/index.ts';
+import { configureSandbox, sandboxSupport, sweepLocalLeftovers, sweepSandboxLeftovers, stopJavaCompiler, toolchainSupport, warmJavaCompiler } from './sandbox/index.ts';
 
 const config = loadConfig();
-// A server that died mid-run may have left sandboxed processes, slot locks and tmpfs mounts behind.
+// LAB_SANDBOX and HOST decide how learner programs run: the sandbox, local mode (loopback only) or not at all.
+configureSandbox(config);
 const sandbox = sandboxSupport();
-if (!sandbox.ok) console.warn(`Labs cannot run learner code: ${sandbox.problems.join(' ')}`);
+if (sandbox.mode === 'refused') console.warn(`Labs cannot run learner code: ${sandbox.problems.join(' ')}`);
+else if (sandbox.mode === 'local') {
+  console.warn(`Labs run in local mode (LAB_SANDBOX=${config.labSandbox}). ${sandbox.warning}`);
+  sweepLocalLeftovers().catch((err) => console.error('local runs: startup sweep failed:', err));
+}
 else {
+  // A server that died mid-run may have left sandboxed processes, slot locks and tmpfs mounts behind.
   sweepSandboxLeftovers()
     .then((r) => r.killedProcesses + r.removedDirs > 0 && console.log(`sandbox: swept ${r.killedProcesses} leftover processes and ${r.removedDirs} run directories`))
     .catch((err) => console.error('sandbox: startup sweep failed:', err));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 import { createKafkaRuntime } from '../kafka/runtime.ts';
-import { startSandboxedProgram } from '../sandbox/index.ts';
+import { configureSandbox, currentSandboxMode, startSandboxedProgram } from '../sandbox/index.ts';
 import type { Language } from '../../labs/_kit/results.ts';
 import { gradeSubmission } from './pipeline.ts';
 import type { RunResults } from '../../labs/_kit/results.ts';
@@ -44,11 +44,14 @@ async function main(): Promise<number> {
   if (!language) usage(`Cannot tell the language of ${file}: name it main.ts, Main.java or main.py.`);
   if (!lab.languages.includes(language)) usage(`The lab "${slug}" has no ${language} version; it has ${lab.languages.join(', ')}.`);
   const grader = await labs.grader(lab);
+  const config = loadConfig();
+  // LAB_SANDBOX (and HOST) apply here as in the server: local mode where there is no sandbox.
+  configureSandbox(config);
   // A one-off run needs no warm pool: the broker starts on demand and is stopped afterwards.
-  const kafka = createKafkaRuntime({ ...loadConfig(), kafkaPoolSize: 0 });
+  const kafka = createKafkaRuntime({ ...config, kafkaPoolSize: 0 });
   let results: RunResults;
   try {
-    results = await gradeSubmission(lab, grader, code, { seed, runId: `cli-${process.pid}`, language },  { kafka, launch: startSandboxedProgram }, (e) => {
+    results = await gradeSubmission(lab, grader, code, { seed, runId: `cli-${process.pid}`, language },  { kafka, launch: startSandboxedProgram, refusal: () => currentSandboxMode().refusal }, (e) => {
       if (e.type === 'state') console.error(`[${e.state}]`);
       else if (e.type === 'fault') console.error(`[fault] ${e.fault.kind} at ${e.fault.atMs} ms: ${e.fault.detail}`);
     });

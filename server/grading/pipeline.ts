@@ -12,7 +12,7 @@ import { createRunContext, type LaunchProgram, type RunContext } from './context
 import { openLogReader, type LogReader } from './log-reader.ts';
 import { capTail } from './output.ts';
 import { compileErrorResults, compileSubmission, type Compilers } from './compile.ts';
-import type { ProgramLaunch } from '../sandbox/index.ts';
+import { RunsRefusedError, type ProgramLaunch } from '../sandbox/index.ts';
 import type { Language } from '../../labs/_kit/results.ts';
 
 /** Inputs of one graded run. */
@@ -38,6 +38,8 @@ export interface PipelineDeps {
    * itself still resolves only after the release, so a caller's concurrency bound holds.
    */
   onResults?(results: RunResults): void;
+  /** Why this server refuses to run learner programs at all (mode.ts), checked before a broker is leased; undefined: runs may start. */
+  refusal?: () => string | undefined;
 }
 
 /**
@@ -47,7 +49,12 @@ export interface PipelineDeps {
 export const WALL_ALLOWANCE_MS = 60_000;
 
 /** Raised for failures that are ours (broker, topics, sandbox, grader code), never the learner's. */
-class InfraError extends Error {}
+class InfraError extends Error {
+  /** A setting of this server, not a passing problem: trying again will not help. */
+  constructor(message: string, readonly setting = false) {
+    super(message);
+  }
+}
 
 /** Runs the whole pipeline; never throws: every failure becomes results. */
 export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunEvent) => void = () => {}): Promise<RunResults> {
@@ -69,6 +76,8 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
   };
   try {
     state('preparing');
+    const refusal = deps.refusal?.();
+    if (refusal) throw new InfraError(refusal, true);
     const tb = Date.now();
     try {
       lease = await deps.kafka.acquire();
@@ -119,6 +128,7 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     try {
       await spec.grader.scenario(ctx);
     } catch (err) {
+      if (err instanceof RunsRefusedError) throw new InfraError(err.message, true);
       throw new InfraError(`The grader's scenario failed: ${(err as Error).message}`);
     } finally {
       await run.shutdownPrograms();
@@ -157,9 +167,10 @@ export async function gradeRun(spec: RunSpec, deps: PipelineDeps, emit: (e: RunE
     return finish({ status: failed.length ? 'fail' : 'pass', kind, tests, faults: run.faults, program: { instances: run.exits }, notes: run.notes });
   } catch (err) {
     const ours = err instanceof InfraError ? err.message : `Unexpected error in the grading pipeline: ${(err as Error).message}`;
+    const after = err instanceof InfraError && err.setting ? 'This is how this server is set up, not a problem in your code.' : 'This is a problem on our side, not in your code; try again in a moment.';
     return finish({
       status: 'error',
-      message: `${ours} This is a problem on our side, not in your code; try again in a moment.`,
+      message: `${ours} ${after}`,
       kind: 'infrastructure-error',
       tests: spec.grader.checks.map((c) => ({ name: c.name, status: 'error', message: 'Not evaluated: the run could not complete (see the run message).', output: null, task_id: c.taskId, evidence: [] })),
       faults: run?.faults ?? [],

@@ -7,7 +7,7 @@ import type { Lab, LabRegistry } from '../../labs/_kit/registry.ts';
 import type { Diagnostic, Language, RunEvent, RunResults } from '../../labs/_kit/results.ts';
 import type { Db } from '../db/index.ts';
 import type { KafkaRuntime } from '../kafka/types.ts';
-import { startSandboxedProgram, toolchainSupport, type LanguageSupport, type ProgramLaunch } from '../sandbox/index.ts';
+import { currentSandboxMode, startSandboxedProgram, toolchainSupport, type LanguageSupport, type ProgramLaunch } from '../sandbox/index.ts';
 import type { LaunchProgram } from './context.ts';
 import { compileSubmission, infrastructureErrorResults, type Compilers } from './compile.ts';
 import { createEventHub } from './event-hub.ts';
@@ -115,7 +115,8 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       const grader = await o.labs.grader(job.lab);
       results = await gradeRun(
         { runId: job.id, lab: job.lab, grader, program: job.program, seed: seedOf(), compileMs: job.compileMs, queuedMs: startedAt - job.enqueuedAt },
-        { kafka: o.kafka, launch, onResults: publish },
+        // The real sandbox may refuse every run (LAB_SANDBOX, HOST): say so before a broker is leased.
+        { kafka: o.kafka, launch, onResults: publish, refusal: o.launch ? undefined : () => currentSandboxMode().refusal },
         (e) => {
           if (e.type === 'state') store.setState(job.id, e.state);
           hub.emit(job.id, e);

@@ -7,6 +7,7 @@ import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/index.ts';
 import type { KafkaRuntime, KafkaStatus } from '../kafka/types.ts';
+import { LOCAL_MODE_WARNING } from '../sandbox/mode.ts';
 
 function runtimeWith(status: Partial<KafkaStatus>): KafkaRuntime {
   const base: KafkaStatus = {
@@ -46,11 +47,24 @@ describe('GET /api/health sandbox report', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
     const app = createApp({
       config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka: runtimeWith({}), labs: loadLabRegistry(), now: Date.now,
-      sandbox: () => ({ ok: false, problems: ['bubblewrap is not installed: apt-get install bubblewrap'], enforced: [], notEnforced: [] }),
+      sandbox: () => ({ ok: false, mode: 'refused', problems: ['bubblewrap is not installed: apt-get install bubblewrap'], enforced: [], notEnforced: [] }),
     });
     const body = await (await app.request('/api/health')).json();
     expect(body.status).toBe('degraded');
+    expect(body.sandbox.mode).toBe('refused');
     expect(body.sandbox.problems[0]).toContain('bubblewrap');
+  });
+
+  it('says plainly when learner code runs in local mode, without the sandbox', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lz-health-'));
+    const app = createApp({
+      config: loadConfig({ DATA_DIR: dataDir }), db: openDb(dataDir), kafka: runtimeWith({}), labs: loadLabRegistry(), now: Date.now,
+      sandbox: () => ({ ok: true, mode: 'local', warning: LOCAL_MODE_WARNING, problems: [], enforced: ['wall clock'], notEnforced: ['isolation'] }),
+    });
+    const body = await (await app.request('/api/health')).json();
+    expect(body.status).toBe('ok');
+    expect(body.sandbox).toMatchObject({ ok: true, mode: 'local' });
+    expect(body.sandbox.warning).toMatch(/not isolated.*apt-get install -y bubblewrap/);
   });
 });
 

@@ -24,9 +24,16 @@ const HealthSchema = z
     database: z.object({ ok: z.boolean(), migrations: z.number(), error: z.string().optional() }),
     kafka: KafkaStatusSchema,
     sandbox: z
-      .object({ ok: z.boolean(), problems: z.array(z.string()), enforced: z.array(z.string()), notEnforced: z.array(z.string()) })
+      .object({
+        ok: z.boolean().openapi({ description: 'Lab programs can run here (in the sandbox or in local mode)' }),
+        mode: z.enum(['bwrap', 'local', 'refused']).openapi({ description: 'bwrap: the bubblewrap sandbox; local: plain processes of the server\'s user, not isolated (LAB_SANDBOX, loopback HOST only); refused: no runs' }),
+        warning: z.string().optional().openapi({ description: 'In local mode: what is not isolated, and how to get the sandbox' }),
+        problems: z.array(z.string()).openapi({ description: 'When refused, why and what to do first; then what the bubblewrap sandbox lacks here' }),
+        enforced: z.array(z.string()),
+        notEnforced: z.array(z.string()),
+      })
       .optional()
-      .openapi({ description: 'Whether lab programs can be sandboxed here; absent when not checked' }),
+      .openapi({ description: 'How lab programs run here and what is enforced; absent when not checked' }),
     languages: z
       .array(z.object({ language: languageSchema, available: z.boolean(), runtime: z.string().optional(), problem: z.string().optional(), fix: z.string().optional() }))
       .optional()

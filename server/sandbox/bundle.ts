@@ -5,6 +5,7 @@
 // never the server. The worker is kept between requests (one Node + esbuild start saved per
 // submission), handles one request at a time, and exits after a short idle period.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,11 +66,10 @@ function killWorker(w: Worker): void {
 }
 
 function startWorker(addressSpaceMb: number): Worker {
-  const child = spawn(
-    '/usr/bin/prlimit',
-    [`--as=${addressSpaceMb * 1024 * 1024}`, '--core=0', '--', process.execPath, '--max-old-space-size=512', workerScript],
-    { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' }, detached: true },
-  );
+  // Without prlimit (macOS) the worker runs with only its V8 heap cap; esbuild itself is trusted.
+  const node = [process.execPath, '--max-old-space-size=512', workerScript];
+  const argv = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--as=${addressSpaceMb * 1024 * 1024}`, '--core=0', '--', ...node] : node;
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' }, detached: true });
   const w: Worker = { child, addressSpaceMb, buffer: '', stderr: '', dead: false };
   child.stdin.on('error', () => {});
   child.stdout.setEncoding('utf8').on('data', (s: string) => {

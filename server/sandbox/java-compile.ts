@@ -4,15 +4,19 @@
 // with only the JDK, the client jars and the compiler's class bound read-only, no network. It was
 // chosen over `javac` per compile by measurement (bench/java-compile.ts: ~0.1 s against ~2 s).
 // Annotation processing is off, so no learner code runs while compiling; a request that overruns
-// its time kills the compiler (the next request starts a fresh one).
+// its time kills the compiler (the next request starts a fresh one). In local mode (mode.ts) the
+// same compiler runs as a plain process of the server's user, with rlimits and host paths.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
 import { resolveLimits } from './limits.ts';
 import { killAllOfUid } from './procs.ts';
 import { formatDiagnostics, type SourceDiagnostic } from './diagnostics.ts';
 import { javaAppCds } from './java-cds.ts';
-import { acquireSlot, createRunDir, launcherPath, removeRunDir, type Slot } from './slots.ts';
-import { javaToolchain, jvmFlags } from '../toolchains/java.ts';
+import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local-process.ts';
+import { currentSandboxMode } from './mode.ts';
+import { acquireSlot, createRunDir, launcherPath, removeRunDir } from './slots.ts';
+import { javaToolchain, jvmFlags, type JavaToolchain } from '../toolchains/java.ts';
 
 /** Compiled classes, ready for `startSandboxedProgram({ launch: { language: 'java', classes } })`. */
 export interface JavaClasses {
@@ -50,8 +54,6 @@ const MAX_COMPILES = 200;
 
 interface Compiler {
   child: ChildProcess;
-  slot: Slot;
-  dir: string;
   ready: Promise<void>;
   buffer: string;
   stderr: string;
@@ -78,10 +80,14 @@ function fail(message: string): JavaCompileResult {
   return { ok: false, error: message, diagnostics: [{ file: FILE, line: 0, column: 0, message }] };
 }
 
-async function startCompiler(): Promise<Compiler> {
-  const tc = javaToolchain();
-  if (!tc.ok) throw new Error(`Java is not available here: ${tc.problem}. ${tc.fix}`);
-  const t = tc.toolchain;
+/** The compiler's process and how to free everything it had once it has closed. */
+interface Spawned {
+  child: ChildProcess;
+  teardown(): Promise<void>;
+}
+
+/** The warm compiler in the sandbox: a slot UID, bubblewrap with only the JDK, the jars and its class. */
+async function spawnSandboxed(t: JavaToolchain): Promise<Spawned> {
   const slot = await acquireSlot();
   let dir: string | undefined;
   try {
@@ -97,50 +103,14 @@ async function startCompiler(): Promise<Compiler> {
     const options = child.stdio[4] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
     options.on('error', () => {});
     options.end(payload);
-    child.stdin!.on('error', () => {});
-    let markReady!: () => void;
-    let markFailed!: (err: Error) => void;
-    const ready = new Promise<void>((res, rej) => {
-      markReady = res;
-      markFailed = rej;
-    });
-    ready.catch(() => {});
-    let gone!: () => void;
-    const c: Compiler = { child, slot, dir, ready, buffer: '', stderr: '', compiles: 0, dead: false, gone: new Promise((r) => (gone = r)) };
-    const startTimer = setTimeout(() => {
-      markFailed(new Error(`the Java compiler did not start within ${START_TIMEOUT_MS / 1000} s`));
-      killCompiler(c);
-    }, START_TIMEOUT_MS);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      c.buffer += s;
-      let nl: number;
-      while ((nl = c.buffer.indexOf('\n')) >= 0) {
-        const line = c.buffer.slice(0, nl);
-        c.buffer = c.buffer.slice(nl + 1);
-        if (line === 'READY') {
-          clearTimeout(startTimer);
-          markReady();
-        } else c.onLine?.(line);
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      if (c.stderr.length < 8192) c.stderr += s;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(startTimer);
-      c.dead = true;
-      if (compiler === c) compiler = undefined;
-      const why = `${signal ?? `exit ${code}`}${c.stderr ? `: ${c.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
-      markFailed(new Error(`the Java compiler stopped while starting (${why})`));
-      c.onExit?.(why);
-      void (async () => {
+    return {
+      child,
+      teardown: async () => {
         await killAllOfUid(slot.uid).catch((err) => console.error('java compiler:', err));
         await removeRunDir(run.dir).catch((err) => console.error('java compiler:', err));
         slot.release();
-        gone();
-      })();
-    });
-    return c;
+      },
+    };
   } catch (err) {
     if (dir) await removeRunDir(dir).catch(() => {});
     slot.release();
@@ -148,9 +118,75 @@ async function startCompiler(): Promise<Compiler> {
   }
 }
 
+/** Local mode: the same compiler as a detached process of the server's user, with rlimits, a private temp dir and host paths. */
+function spawnLocal(t: JavaToolchain): Spawned {
+  const dir = localRunDir();
+  const argv = [
+    ...rlimitPrefix(COMPILER_LIMITS), t.java, ...jvmFlags({ heapMb: COMPILER_LIMITS.heapMb, processors: 1 }), `-Djava.io.tmpdir=${dir}`,
+    '-cp', t.compilerClasses, 'CompileServer', t.host.classpath.join(':'),
+  ];
+  const child = spawn(argv[0], argv.slice(1), { cwd: dir, env: localEnv({}, 0, 0, dir), detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  return {
+    child,
+    teardown: async () => {
+      await killGroup(child.pid).catch((err) => console.error('java compiler:', err));
+      await rm(dir, { recursive: true, force: true }).catch((err) => console.error('java compiler:', err));
+    },
+  };
+}
+
+async function startCompiler(): Promise<Compiler> {
+  const tc = javaToolchain();
+  if (!tc.ok) throw new Error(`Java is not available here: ${tc.problem}. ${tc.fix}`);
+  const mode = currentSandboxMode();
+  if (mode.mode === 'refused') throw new Error(mode.refusal);
+  const { child, teardown } = mode.mode === 'local' ? spawnLocal(tc.toolchain) : await spawnSandboxed(tc.toolchain);
+  child.stdin!.on('error', () => {});
+  let markReady!: () => void;
+  let markFailed!: (err: Error) => void;
+  const ready = new Promise<void>((res, rej) => {
+    markReady = res;
+    markFailed = rej;
+  });
+  ready.catch(() => {});
+  let gone!: () => void;
+  const c: Compiler = { child, ready, buffer: '', stderr: '', compiles: 0, dead: false, gone: new Promise((r) => (gone = r)) };
+  const startTimer = setTimeout(() => {
+    markFailed(new Error(`the Java compiler did not start within ${START_TIMEOUT_MS / 1000} s`));
+    killCompiler(c);
+  }, START_TIMEOUT_MS);
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    c.buffer += s;
+    let nl: number;
+    while ((nl = c.buffer.indexOf('\n')) >= 0) {
+      const line = c.buffer.slice(0, nl);
+      c.buffer = c.buffer.slice(nl + 1);
+      if (line === 'READY') {
+        clearTimeout(startTimer);
+        markReady();
+      } else c.onLine?.(line);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    if (c.stderr.length < 8192) c.stderr += s;
+  });
+  child.on('error', () => {}); // a missing java: 'close' follows and fails the start
+  child.on('close', (code, signal) => {
+    clearTimeout(startTimer);
+    c.dead = true;
+    if (compiler === c) compiler = undefined;
+    const why = `${signal ?? `exit ${code}`}${c.stderr ? `: ${c.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+    markFailed(new Error(`the Java compiler stopped while starting (${why})`));
+    c.onExit?.(why);
+    void teardown().then(() => gone());
+  });
+  return c;
+}
+
 function killCompiler(c: Compiler): void {
   c.dead = true;
-  c.child.kill('SIGKILL');
+  // A local compiler is a process group of its own; in the sandbox, bwrap's death ends the rest.
+  if (!signalGroup(c.child.pid, 'SIGKILL')) c.child.kill('SIGKILL');
 }
 
 function setRef(c: Compiler, ref: boolean): void {
@@ -265,7 +301,8 @@ export function compileJava(source: string, overrides: Partial<JavaCompileLimits
  * when it runs) and finds or builds the AppCDS archive runs use (seconds, once per machine).
  */
 export async function warmJavaCompiler(): Promise<void> {
-  const cds = javaAppCds();
+  // The archive records the sandbox's classpath; local runs start without it.
+  const cds = currentSandboxMode().mode === 'bwrap' ? javaAppCds() : Promise.resolve(undefined);
   if (!busy && !compiler) {
     busy = true;
     try {

@@ -15,26 +15,42 @@ const { pathToFileURL } = require('node:url');
 
 const [port, socketPath, mode, ...program] = process.argv.slice(2);
 
-const server = net.createServer({ allowHalfOpen: false }, (inner) => {
-  const outer = net.connect(socketPath);
-  // A response often arrives in two pieces (header, body); with Nagle on, the second piece waits for
-  // the client's delayed ACK (about 40 ms on Linux) on every request.
-  inner.setNoDelay(true);
-  const close = () => { inner.destroy(); outer.destroy(); };
-  inner.on('error', close).on('close', close);
-  outer.on('error', close).on('close', close);
-  inner.pipe(outer);
-  outer.pipe(inner);
-  // The relay's own handles never keep the program alive: the learner's sockets do.
-  inner.unref();
-  outer.unref();
-});
-server.on('error', (err) => {
-  process.stderr.write(`sandbox launcher: cannot listen on 127.0.0.1:${port}: ${err.message}\n`);
-  process.exit(70);
-});
-server.listen(Number(port), '127.0.0.1', () => {
-  server.unref();
+// Port "-" is local mode (no sandbox): the supervisor's relay listens on the host itself, so there
+// is nothing to relay here and the launcher only reports ready and starts the program. Nothing
+// like bwrap's --die-with-parent exists there, so should the server die, the launcher kills its
+// own process group (the program and whatever it started) within a second.
+if (port === '-') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(0, 'SIGKILL');
+  }, 1000).unref();
+  start();
+} else {
+  const server = net.createServer({ allowHalfOpen: false }, (inner) => {
+    const outer = net.connect(socketPath);
+    // A response often arrives in two pieces (header, body); with Nagle on, the second piece waits for
+    // the client's delayed ACK (about 40 ms on Linux) on every request.
+    inner.setNoDelay(true);
+    const close = () => { inner.destroy(); outer.destroy(); };
+    inner.on('error', close).on('close', close);
+    outer.on('error', close).on('close', close);
+    inner.pipe(outer);
+    outer.pipe(inner);
+    // The relay's own handles never keep the program alive: the learner's sockets do.
+    inner.unref();
+    outer.unref();
+  });
+  server.on('error', (err) => {
+    process.stderr.write(`sandbox launcher: cannot listen on 127.0.0.1:${port}: ${err.message}\n`);
+    process.exit(70);
+  });
+  server.listen(Number(port), '127.0.0.1', () => {
+    server.unref();
+    start();
+  });
+}
+
+function start() {
   fs.writeSync(3, 'ready\n');
   fs.closeSync(3);
   if (mode === 'exec') return runChild(program);
@@ -45,7 +61,7 @@ server.listen(Number(port), '127.0.0.1', () => {
     process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
     process.exit(1);
   });
-});
+}
 
 function runChild([file, ...args]) {
   const { spawn } = require('node:child_process');

@@ -10,11 +10,16 @@
 // - the requests that matter for grading are logged, and their responses attached to them;
 // - before a logged response is forwarded, the tap may apply a fault: lose the response (the
 //   broker did the work, the connection breaks), kill the program first, or pause it first.
+//
+// In local mode (no sandbox, mode.ts) the program runs on the host, so the relay listens on a
+// loopback TCP port of its own instead and rewrites the broker addresses in Metadata,
+// FindCoordinator and DescribeCluster responses to that port: the client then sends everything
+// through the relay, and faults and refusals apply as in the sandbox.
 import { chmodSync, chownSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Message } from '../kafka/protocol/codec.ts';
 import {
-  MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, decodeLoggedResponse, firstErrorCode, inspectRequest,
+  MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, decodeLoggedResponse, firstErrorCode, inspectRequest, rewriteBrokerAddresses,
   type InFlight, type WireEvent, type WireEventBody, type WirePolicy,
 } from './wire.ts';
 
@@ -87,8 +92,46 @@ export function passThroughTap(): WireTap {
   };
 }
 
+/** A relay on a loopback TCP port (local mode): clients bootstrap from `127.0.0.1:<port>`. */
+export interface TcpBrokerRelay extends BrokerRelay {
+  port: number;
+}
+
 /** Listens on `socketPath` (group `gid` may connect) and relays to 127.0.0.1:`port` through `tap`. */
 export function startBrokerRelay(socketPath: string, gid: number, port: number, maxConnections: number, tap: WireTap): Promise<BrokerRelay> {
+  const { server, close } = relayServer(port, maxConnections, tap);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      chownSync(socketPath, 0, gid);
+      chmodSync(socketPath, 0o660);
+      resolve({ close });
+    });
+  });
+}
+
+/**
+ * Listens on 127.0.0.1 at a free port and relays to 127.0.0.1:`port` through `tap`, pointing every
+ * broker address the broker hands out at itself.
+ */
+export function startTcpBrokerRelay(port: number, maxConnections: number, tap: WireTap): Promise<TcpBrokerRelay> {
+  let self = 0;
+  const { server, close } = relayServer(port, maxConnections, tap, (frame, req) => rewriteBrokerAddresses(frame, req, '127.0.0.1', self));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      self = (server.address() as AddressInfo).port;
+      resolve({ close, port: self });
+    });
+  });
+}
+
+/** Rewrites a broker response before the client gets it; null closes the connection instead. */
+type ResponseRewrite = (frame: Buffer, req: InFlight) => Buffer | null;
+
+function relayServer(port: number, maxConnections: number, tap: WireTap, rewrite?: ResponseRewrite): { server: Server; close: () => Promise<void> } {
   const open = new Set<Socket>();
   let connections = 0;
 
@@ -189,7 +232,12 @@ export function startBrokerRelay(socketPath: string, gid: number, port: number, 
         close();
         return;
       }
-      toClient(Buffer.concat([sizePrefix(frame), frame]));
+      const out = rewrite && req ? rewrite(frame, req) : frame;
+      if (!out) {
+        close();
+        return;
+      }
+      toClient(Buffer.concat([sizePrefix(out), out]));
       flushLocal();
     };
     outer.on('data', (chunk: Buffer) => {
@@ -209,20 +257,13 @@ export function startBrokerRelay(socketPath: string, gid: number, port: number, 
     outer.on('end', () => void chain.then(() => inner.end()));
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      chownSync(socketPath, 0, gid);
-      chmodSync(socketPath, 0o660);
-      resolve({
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of open) s.destroy();
-            open.clear();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return {
+    server,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const s of open) s.destroy();
+        open.clear();
+        server.close(() => done());
+      }),
+  };
 }

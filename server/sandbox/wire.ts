@@ -322,3 +322,43 @@ function refusal(_reqSpec: MessageSpec, resSpec: MessageSpec, version: number, c
 export function apiName(apiKey: number): string {
   return API_NAMES[apiKey] ?? `api-${apiKey}`;
 }
+
+// ---- broker addresses (local mode) -------------------------------------------------------------
+
+/** Responses that tell a client where brokers are: Metadata, FindCoordinator, DescribeCluster. */
+export const ADDRESS_APIS: ReadonlySet<number> = new Set([3, 10, 60]);
+
+function pointAt(v: unknown, host: string, port: number): void {
+  if (Array.isArray(v)) {
+    for (const item of v) pointAt(item, host, port);
+    return;
+  }
+  if (!v || typeof v !== 'object' || Buffer.isBuffer(v)) return;
+  const m = v as Message;
+  // An error answer carries host "" and port -1: left as it is, the client reads it as "none".
+  if (typeof m.host === 'string' && typeof m.port === 'number' && m.port > 0) {
+    m.host = host;
+    m.port = port;
+  }
+  for (const child of Object.values(m)) if (typeof child === 'object') pointAt(child, host, port);
+}
+
+/**
+ * Re-encodes a Metadata, FindCoordinator or DescribeCluster response (frame without its size
+ * prefix) with every broker address replaced by `host:port` (the relay itself), so a client that
+ * bootstrapped through the relay keeps talking through it. Other responses come back unchanged;
+ * null when the response cannot be read (the caller closes the connection rather than leak the
+ * broker's real address).
+ */
+export function rewriteBrokerAddresses(frame: Buffer, req: Pick<InFlight, 'apiKey' | 'apiVersion' | 'correlationId'>, host: string, port: number): Buffer | null {
+  if (!ADDRESS_APIS.has(req.apiKey)) return frame;
+  const specs = apiSpecs(req.apiKey);
+  if (!specs) return null;
+  try {
+    const { body } = decodeResponse(frame, specs.response, req.apiVersion);
+    pointAt(body, host, port);
+    return encodeResponse(specs.response, req.apiVersion, req.correlationId, body).subarray(4);
+  } catch {
+    return null;
+  }
+}

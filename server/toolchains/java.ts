@@ -29,6 +29,8 @@ export interface JavaToolchain {
   binds: Array<[string, string]>;
   /** System properties pointing snappy-java and zstd-jni at their pre-extracted JNI libraries (none when absent). */
   nativeProperties: string[];
+  /** The same classpath and native-library properties with host paths, for local mode (no sandbox, nothing bound). */
+  host: { classpath: string[]; nativeProperties: string[] };
 }
 
 /** The Java toolchain, or why there is none and how to get it. */
@@ -42,7 +44,12 @@ function systemLibraries(home: string): string[] {
   const files = [join(home, 'bin', 'java'), join(home, 'lib', 'server', 'libjvm.so'), ...NATIVE_LIBS.map((l) => join(home, 'lib', `${l}.so`))].filter(existsSync);
   const out = new Set<string>();
   for (const file of files) {
-    const text = execFileSync('/usr/bin/ldd', [file], { encoding: 'utf8' });
+    let text: string;
+    try {
+      text = execFileSync('/usr/bin/ldd', [file], { encoding: 'utf8' });
+    } catch {
+      continue; // no ldd (macOS), or not a dynamic object: nothing to bind, which only the sandbox needs
+    }
     for (const line of text.split('\n')) {
       const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
       if (m && !resolve(m[1]).startsWith(`${home}/`)) out.add(m[1]);
@@ -92,11 +99,16 @@ export function javaToolchain(root = REPO_ROOT, env: NodeJS.ProcessEnv = process
   const zstd = natives.find((f) => f.startsWith('libzstd-jni-'));
   if (snappy) nativeProperties.push(`-Dorg.xerial.snappy.lib.path=${NATIVE_INSIDE}`, `-Dorg.xerial.snappy.lib.name=${snappy}`);
   if (zstd) nativeProperties.push(`-DZstdNativePath=${NATIVE_INSIDE}/${zstd}`);
+  const nativeHost = natives.length ? realpathSync(paths.native) : '';
+  const host = {
+    classpath: jars.map((j) => join(realpathSync(paths.libs), j)),
+    nativeProperties: nativeProperties.map((p) => p.split(NATIVE_INSIDE).join(nativeHost)),
+  };
   const result: JavaToolchainResult = {
     ok: true,
     toolchain: {
       home, java: join(home, 'bin', 'java'), version: jdk.version, libs: paths.libs,
-      classpath: jars.map((j) => `${JAVA_LIBS_INSIDE}/${j}`), compilerClasses: paths.compilerClasses, binds, nativeProperties,
+      classpath: jars.map((j) => `${JAVA_LIBS_INSIDE}/${j}`), compilerClasses: paths.compilerClasses, binds, nativeProperties, host,
     },
   };
   if (cacheable) cached = result;

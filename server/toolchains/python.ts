@@ -12,6 +12,8 @@ import { CONFLUENT_KAFKA_VERSION, HOW_TO_GET, pythonPaths } from './provision.mj
 /** Where the learner's source appears inside the sandbox. */
 export const PYTHON_MAIN_INSIDE = '/sandbox/main.py';
 const VENV_INSIDE = '/lagzero/python/venv';
+/** Isolated (no PYTHON* variables, no user site), no .pyc files, unbuffered, UTF-8. */
+const PYTHON_FLAGS = ['-I', '-B', '-u', '-X', 'utf8'];
 
 /** The Python toolchain ready for the sandbox. */
 export interface PythonToolchain {
@@ -21,6 +23,8 @@ export interface PythonToolchain {
   command: string[];
   /** Read-only binds: [host path, inside path]. */
   binds: Array<[string, string]>;
+  /** The same interpreter and flags by host path, for local mode (no sandbox). */
+  hostCommand: string[];
 }
 
 /** The Python toolchain, or why there is none and how to get it. */
@@ -93,7 +97,10 @@ export function pythonToolchain(root = REPO_ROOT): PythonToolchainResult {
   for (const lib of lddOutside([executable], [])) if (lib.startsWith(`${basePrefix}/`)) binds.push([realpathSync(lib), lib]);
   const result: PythonToolchainResult = {
     ok: true,
-    toolchain: { version, confluentKafka: CONFLUENT_KAFKA_VERSION, command: [`${VENV_INSIDE}/bin/python3`, '-I', '-B', '-u', '-X', 'utf8'], binds },
+    toolchain: {
+      version, confluentKafka: CONFLUENT_KAFKA_VERSION, command: [`${VENV_INSIDE}/bin/python3`, ...PYTHON_FLAGS], binds,
+      hostCommand: [join(venv, 'bin', 'python3'), ...PYTHON_FLAGS],
+    },
   };
   if (root === REPO_ROOT) cached = result;
   return result;
