@@ -8,6 +8,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDb, type Db } from '../db/index.ts';
 import type { BrokerLease, KafkaRuntime } from '../kafka/types.ts';
 import { createGradingService, concurrencyFromEnv } from './service.ts';
+import { configureSandbox } from '../sandbox/mode.ts';
 import type { RunEvent } from '../../labs/_kit/results.ts';
 import { loadLabRegistry } from '../../labs/_kit/registry.ts';
 
@@ -167,3 +168,15 @@ it('publishes the verdict before the run\'s broker is released, and keeps the sl
   releaseDone();
   await svc.idle();
 }, 60_000);
+
+it('a server whose sandbox setting refuses learner code says so at submit, and queues nothing', async () => {
+  configureSandbox({ labSandbox: 'local', host: '0.0.0.0' });
+  try {
+    const svc = createGradingService({ db, labs, kafka: gatedKafka().kafka, compilers });
+    const r = await svc.submit({ labSlug: SLUG, code: 'x', userId: null, clientKey: 'ip:8' });
+    expect(r).toMatchObject({ ok: false, code: 'runs_refused', message: expect.stringMatching(/not isolated|bubblewrap/) });
+    expect(db.prepare('SELECT COUNT(*) FROM runs').pluck().get()).toBe(0);
+  } finally {
+    configureSandbox({ labSandbox: 'auto', host: '127.0.0.1' });
+  }
+});

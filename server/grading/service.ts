@@ -28,6 +28,8 @@ export type SubmitResult =
   /** The lab has no starter in that language, or this server cannot run it. */
   | { ok: false; code: 'language_unsupported' | 'language_unavailable'; message: string }
   | { ok: false; code: 'too_large'; message: string }
+  /** This server runs no learner programs at all (LAB_SANDBOX, HOST; see sandbox/mode.ts). */
+  | { ok: false; code: 'runs_refused'; message: string }
   | { ok: false; code: 'compile_error'; message: string; diagnostics: Diagnostic[] }
   /** queue_full: the server's queue is at its bound; client_busy: this learner already has runs waiting. */
   | { ok: false; code: 'queue_full' | 'client_busy'; message: string; retryAfterSeconds: number };
@@ -146,6 +148,9 @@ export function createGradingService(o: GradingServiceOptions): GradingService {
       if (host && !host.available) {
         return { ok: false, code: 'language_unavailable', message: `This server cannot run ${language} programs: ${host.problem ?? 'its toolchain is missing'}. ${host.fix ?? ''} Until then, solve the lab in another language.`.trim() };
       }
+      // A server that refuses every run says so now, instead of queueing a run that can only fail.
+      const refusal = o.launch ? undefined : currentSandboxMode().refusal;
+      if (refusal) return { ok: false, code: 'runs_refused', message: refusal };
       const t0 = now();
       const compiled = await compileSubmission(code, language, o.compilers);
       if (!compiled.ok) return compiled;

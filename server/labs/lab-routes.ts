@@ -72,7 +72,7 @@ const postRun = createRoute({
     413: errorResponse('Program too large'),
     422: json(CompileErrorSchema, 'The program does not compile: each diagnostic has its file, line and column'),
     429: errorResponse('Too many runs this minute, or too many of yours waiting; see Retry-After'),
-    503: errorResponse('Lab runs are not available on this server, the language cannot run here, or the queue is full; see Retry-After'),
+    503: errorResponse('Lab runs are not available on this server (no grading service, or its sandbox setting refuses learner code: runs_refused), the language cannot run here, or the queue is full; see Retry-After'),
   },
 });
 
@@ -117,6 +117,7 @@ export function labsRoutes(deps: AppDeps) {
     if (res.code === 'unknown_lab') return notFound(c, slug);
     if (res.code === 'language_unsupported') return apiError(c, 400, 'language_unsupported', res.message);
     if (res.code === 'language_unavailable') return apiError(c, 503, 'language_unavailable', res.message);
+    if (res.code === 'runs_refused') return apiError(c, 503, 'runs_refused', res.message);
     if (res.code === 'client_busy' || res.code === 'queue_full') {
       c.header('Retry-After', String(res.retryAfterSeconds));
       return res.code === 'client_busy' ? apiError(c, 429, 'runs_waiting', res.message) : apiError(c, 503, 'queue_full', res.message);
