@@ -1,6 +1,9 @@
 // The hostile-submission suite: rows 1-20 of the attack table in
 // ../shared/notes/sandbox-auth-storage.md, each as a real learner program (fixtures/hostile/*.ts)
-// bundled and run exactly like a submission, against a real Kafka broker. Every case must be
+// bundled and run exactly like a submission, against a real Kafka broker; then the same attacks in
+// Java (fixtures/java: Runtime.exec, host files, other ports, CPU-burning threads, a huge heap,
+// System.exit with a hook that never ends, endless threads) and Python (fixtures/python:
+// subprocess, ctypes, host files, sockets, os.fork loops, unbounded memory, spinning). Every case must be
 // contained, leave no process behind, and leave the host serving: an HTTP server in this process
 // is polled throughout, and a normal program must still produce and consume afterwards.
 import { spawn } from 'node:child_process';
@@ -14,6 +17,8 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type LocalBroker } from '../kafka/broker.ts';
 import { bundleLearnerCode } from './bundle.ts';
+import { compileJava, stopJavaCompiler } from './java-compile.ts';
+import { checkPython } from './python-check.ts';
 import { buildSandboxArgv, nodeRuntimeFiles } from './command.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { killAllOfUid, pidsOfUid } from './procs.ts';
@@ -53,6 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   clearInterval(pinger);
+  await stopJavaCompiler();
   await admin?.disconnect();
   await broker?.stop();
   await new Promise<void>((r) => api.close(() => r()));
@@ -80,6 +86,38 @@ async function runFixture(name: string, env: Record<string, string> = {}, limits
   const info = await program.exited;
   expect(pidsOfUid(program.uid), `processes of ${name} survived`).toEqual([]);
   return { ...info, uid: program.uid };
+}
+
+/** Runs a Java fixture (fixtures/java/<name>.java), compiled by the warm compiler, like a submission; nothing of it may survive. */
+async function runJavaFixture(name: string, env: Record<string, string> = {}, limits: Partial<Limits> = {}): Promise<ExitInfo> {
+  const compiled = await compileJava(readFileSync(join(here, 'fixtures', 'java', `${name}.java`), 'utf8'));
+  if (!compiled.ok) throw new Error(`fixture ${name} did not compile: ${compiled.error}`);
+  const program = await startSandboxedProgram({
+    launch: { language: 'java', classes: compiled.classes },
+    env: { KAFKA_BROKERS: broker.bootstrap, ...env },
+    broker: { host: '127.0.0.1', port: broker.port },
+    limits: { wallMs: 20_000, ...limits },
+    label: `java ${name}`,
+  });
+  const info = await program.exited;
+  expect(pidsOfUid(program.uid), `processes of ${name} survived`).toEqual([]);
+  return info;
+}
+
+/** Runs a Python fixture (fixtures/python/<name>.py) after the syntax check, like a submission; nothing of it may survive. */
+async function runPythonFixture(name: string, env: Record<string, string> = {}, limits: Partial<Limits> = {}): Promise<ExitInfo> {
+  const source = readFileSync(join(here, 'fixtures', 'python', `${name}.py`), 'utf8');
+  expect(await checkPython(source)).toEqual({ ok: true });
+  const program = await startSandboxedProgram({
+    launch: { language: 'python', source },
+    env: { KAFKA_BROKERS: broker.bootstrap, ...env },
+    broker: { host: '127.0.0.1', port: broker.port },
+    limits: { wallMs: 20_000, ...limits },
+    label: `python ${name}`,
+  });
+  const info = await program.exited;
+  expect(pidsOfUid(program.uid), `processes of ${name} survived`).toEqual([]);
+  return info;
 }
 
 async function createTopic(topic: string): Promise<void> {
@@ -429,6 +467,79 @@ describe('hostile submissions are contained', () => {
     // ...and leave the compiler usable for the next submission.
     const after = await bundleLearnerCode(fixture('normal'));
     expect(after, after.ok ? '' : after.error).toMatchObject({ ok: true });
+  });
+});
+
+describe('hostile Java submissions are contained (kafka-clients on a capped JVM)', () => {
+  it('cannot read host files, reach other ports, run commands or write its own files', async () => {
+    const files = ['/etc/passwd', '/etc/shadow', join(repoRoot, 'package.json'), join(repoRoot, 'labs'), '/root/.bashrc'];
+    const ports = [`127.0.0.1:${apiPort}`, '10.0.0.1:80', '1.1.1.1:53'];
+    const info = await runJavaFixture('probes', { PROBE_FILES: files.join(','), PROBE_PORTS: ports.join(',') });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0 });
+    expect(info.stdout).not.toContain('ALLOWED');
+    for (const f of files) expect(info.stdout).toContain(`read ${f} denied`);
+    for (const p of ports) expect(info.stdout).toContain(`connect ${p} denied`);
+    expect(info.stdout).toMatch(/exec denied: java\.io\.IOException: Cannot run program "\/bin\/sh"/);
+    expect(info.stdout).toContain('write /sandbox denied');
+  });
+  it('an unbounded allocation ends as memory-limit', async () => {
+    const info = await runJavaFixture('allocate', {}, { heapMb: 128 });
+    expect(info.reason).toBe('memory-limit');
+    expect(info.stdout + info.stderr).toMatch(/OutOfMemoryError: Java heap space/);
+  });
+  it('a spinning program ends as wall-timeout', async () => {
+    const info = await runJavaFixture('spin', {}, { wallMs: 3000 });
+    expect(info.reason).toBe('wall-timeout');
+    expect(info.wallMs).toBeGreaterThanOrEqual(3000);
+    expect(info.wallMs).toBeLessThan(10_000);
+  });
+  it('threads burning CPU are stopped by the CPU limit of the process', async () => {
+    const info = await runJavaFixture('burn', { THREADS: '4' }, { cpuSeconds: 2, wallMs: 20_000 });
+    expect(info).toMatchObject({ reason: 'cpu-limit', signal: 'SIGXCPU' });
+    // Four threads on two cores spend 2 CPU seconds in about a second of wall time.
+    expect(info.wallMs).toBeLessThan(5000);
+  });
+  it('a shutdown hook that never ends does not outlive the wall clock', async () => {
+    const info = await runJavaFixture('exit-hook', {}, { wallMs: 3000 });
+    expect(info).toMatchObject({ reason: 'wall-timeout', stdout: 'exiting\n' });
+  });
+  it('a program starting threads without end is stopped by the task limit', async () => {
+    const info = await runJavaFixture('threads', {}, { processes: 64 });
+    expect(info.reason).toBe('memory-limit');
+    expect(info.stdout + info.stderr).toMatch(/unable to create native thread/);
+    const started = Math.max(...[...info.stdout.matchAll(/threads (\d+)/g)].map((m) => Number(m[1])));
+    expect(started).toBeGreaterThan(10);
+    expect(started).toBeLessThan(64);
+  });
+});
+
+describe('hostile Python submissions are contained (confluent-kafka from the venv)', () => {
+  it('cannot read host files, reach other ports or run commands', async () => {
+    const files = ['/etc/passwd', join(repoRoot, 'package.json'), join(repoRoot, '.cache', 'python', 'venv', 'pyvenv.cfg')];
+    const ports = [`127.0.0.1:${apiPort}`, '1.1.1.1:53'];
+    const info = await runPythonFixture('probes', { PROBE_FILES: files.join(','), PROBE_PORTS: ports.join(',') });
+    expect(info, info.stderr).toMatchObject({ reason: 'exited', code: 0 });
+    expect(info.stdout).not.toContain('ALLOWED');
+    for (const f of files) expect(info.stdout).toContain(`read ${f} denied`);
+    for (const p of ports) expect(info.stdout).toContain(`connect ${p} denied`);
+    expect(info.stdout).toContain("subprocess denied: FileNotFoundError(2, 'No such file or directory')");
+    expect(info.stdout + info.stderr).not.toContain('uid=');
+  });
+  it('an unbounded allocation ends as memory-limit at the address-space cap', async () => {
+    const info = await runPythonFixture('allocate', {}, { addressSpaceMb: 1024 });
+    expect(info).toMatchObject({ reason: 'memory-limit', code: 1 });
+    expect(info.stderr).toMatch(/^MemoryError$/m);
+  });
+  it('a spinning program ends as wall-timeout', async () => {
+    const info = await runPythonFixture('spin', {}, { wallMs: 2000 });
+    expect(info.reason).toBe('wall-timeout');
+  });
+  it('a fork loop stops at the task limit', async () => {
+    const info = await runPythonFixture('forks', {}, { processes: 32 });
+    expect(info).toMatchObject({ reason: 'exited', code: 3 });
+    const forked = Number(/forked (\d+), then BlockingIOError/.exec(info.stdout)?.[1]);
+    expect(forked).toBeGreaterThan(5);
+    expect(forked).toBeLessThan(32);
   });
 });
 
