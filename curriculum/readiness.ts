@@ -2,18 +2,28 @@
 // browser, so a guest and an account see the same numbers for the same activity.
 
 /**
- * Readiness for a pattern, 0..1: 30% lessons read / lessons, 40% labs passed / labs, 30% best quiz
- * score on that pattern's questions. A part with nothing to measure (no lessons, labs or questions
- * for the pattern) is left out and the remaining weights are scaled up to 100%.
+ * Readiness for a pattern, 0..1, from three parts, each 0..1:
+ * - lessons: lessons read / lessons;
+ * - labs: labs passed / labs, each lab weighted by its level (beginner 1 … expert 4), so one
+ *   beginner lab is not a third of the way to an expert pattern;
+ * - quiz mastery: the best score earned on each of the pattern's questions, summed over the
+ *   questions the bank has for it, so a 40 % quiz of ten questions counts four questions, not 40 %.
+ * Weighted 30 % / 40 % / 30 %. A part with nothing to measure (no lessons, labs or questions for the
+ * pattern) is left out and the remaining weights are scaled up to 100 %.
  */
 export const READINESS_WEIGHTS = { lessons: 0.3, labs: 0.4, quiz: 0.3 } as const;
+/** How much a lab of each level counts towards readiness. */
+export const LAB_LEVEL_WEIGHTS: Readonly<Record<string, number>> = { beginner: 1, intermediate: 2, advanced: 3, expert: 4 };
+export const labWeight = (level: string) => LAB_LEVEL_WEIGHTS[level] ?? 1;
 export const READINESS_FORMULA =
-  'readiness = (0.3 × lessons read/lessons + 0.4 × labs passed/labs + 0.3 × best quiz score) over the parts that exist for the pattern, rescaled to 100%';
+  'readiness = 0.3 × lessons read/lessons + 0.4 × labs passed/labs (each lab weighted by level: beginner 1, intermediate 2, advanced 3, expert 4) + 0.3 × quiz mastery (your best score on each of the pattern\'s questions, summed, over the questions in the bank), over the parts that exist for the pattern, rescaled to 100%';
 
 export interface ReadinessInput {
   lessons: { read: number; total: number };
-  labs: { passed: number; total: number };
-  quizBest: number | null;
+  /** Level-weighted: the weights of the labs passed, and of all the pattern's labs. */
+  labs: { passedWeight: number; totalWeight: number };
+  /** The best score (0..1) on each distinct question of the pattern ever answered, summed. */
+  quizMastery: number;
   questionsInBank: number;
 }
 export interface Readiness {
@@ -27,8 +37,8 @@ const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 
 export function readiness(i: ReadinessInput): Readiness {
   const parts = {
     lessons: i.lessons.total > 0 ? i.lessons.read / i.lessons.total : null,
-    labs: i.labs.total > 0 ? i.labs.passed / i.labs.total : null,
-    quiz: i.questionsInBank > 0 ? (i.quizBest ?? 0) : null,
+    labs: i.labs.totalWeight > 0 ? i.labs.passedWeight / i.labs.totalWeight : null,
+    quiz: i.questionsInBank > 0 ? Math.min(1, i.quizMastery / i.questionsInBank) : null,
   };
   let weight = 0;
   let sum = 0;

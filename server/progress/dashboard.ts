@@ -3,7 +3,7 @@
 // the user's own time zone, and recent quiz and lab attempts.
 import type { Db } from '../db/index.ts';
 import { LEVELS, PATTERNS, PATTERN_TITLES, type Level, type Pattern } from '../../curriculum/taxonomy.ts';
-import { dayKeyer, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../curriculum/readiness.ts';
+import { dayKeyer, labWeight, lastDays, readiness as readinessOf, streaks, READINESS_FORMULA } from '../../curriculum/readiness.ts';
 import type { Item } from './catalog.ts';
 import { createRunStore } from '../grading/run-store.ts';
 import { LANGUAGES, type Language } from '../../labs/_kit/results.ts';
@@ -115,6 +115,29 @@ export function buildDashboard(
     at(p, l).timeSeconds += Math.round(s);
   }
 
+  // Readiness inputs: labs weighted by level, and quiz mastery (best score per distinct question).
+  const labWeights = new Map<string, { passedWeight: number; totalWeight: number }>();
+  for (const l of input.labs) {
+    const w = labWeights.get(l.pattern) ?? { passedWeight: 0, totalWeight: 0 };
+    w.totalWeight += labWeight(l.level);
+    if (labOutcome.get(l.slug)?.passed) w.passedWeight += labWeight(l.level);
+    labWeights.set(l.pattern, w);
+  }
+  const mastery = new Map(
+    (
+      db
+        .prepare(
+          `SELECT pattern, SUM(best) AS mastery FROM (
+             SELECT q.pattern, q.question_id, MAX(COALESCE(q.score, 0)) AS best
+             FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id
+             WHERE a.user_id = ? AND a.submitted_at IS NOT NULL
+             GROUP BY q.pattern, q.question_id)
+           GROUP BY pattern`,
+        )
+        .all(userId) as { pattern: string; mastery: number }[]
+    ).map((r) => [r.pattern, r.mastery]),
+  );
+
   const patterns = PATTERNS.map((pattern) => {
     const levels = LEVELS.map((level) => ({ level, ...(cell.get(`${pattern}|${level}`) ?? emptyCounts()) }));
     const sum = emptyCounts();
@@ -128,7 +151,7 @@ export function buildDashboard(
     }
     const attempts = [...(perPattern.get(pattern)?.values() ?? [])].sort((a, b) => a.at - b.at);
     for (const a of attempts) applyQuiz(sum, a.points / a.n);
-    return { pattern, title: PATTERN_TITLES[pattern], ...sum, readiness: readinessOf({ lessons: sum.lessons, labs: sum.labs, quizBest: sum.quiz.best, questionsInBank: input.questionCounts[pattern] ?? 0 }), levels };
+    return { pattern, title: PATTERN_TITLES[pattern], ...sum, readiness: readinessOf({ lessons: sum.lessons, labs: labWeights.get(pattern) ?? { passedWeight: 0, totalWeight: 0 }, quizMastery: mastery.get(pattern) ?? 0, questionsInBank: input.questionCounts[pattern] ?? 0 }), levels };
   });
 
   // Streak: any lesson read, quiz started, lab run or counted time makes a local day active.

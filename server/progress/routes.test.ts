@@ -95,8 +95,8 @@ describe('dashboard', () => {
     // Three 2-minute quizzes, all producer beginner.
     expect(beginner.timeSeconds).toBe(360);
     expect(producer.levels.find((l: { level: string }) => l.level === 'advanced').lessons).toEqual({ read: 0, total: 1 });
-    // 0.3 × 1/2 + 0.4 × 1/1 + 0.3 × 1 = 0.85
-    expect(producer.readiness).toEqual({ score: 0.85, parts: { lessons: 0.5, labs: 1, quiz: 1 } });
+    // 0.3 × 1/2 + 0.4 × 1/1 + 0.3 × (fx-single and fx-true-false right, of the bank's 7 producer questions) = 0.636
+    expect(producer.readiness).toEqual({ score: 0.636, parts: { lessons: 0.5, labs: 1, quiz: 0.286 } });
     const groups = d.patterns.find((p: { pattern: string }) => p.pattern === 'groups');
     expect(groups.labs).toEqual({ passed: 0, attempted: 1, total: 1 });
     // groups has no lessons: readiness = (0.4 × 0 + 0.3 × 0) / 0.7

@@ -4,7 +4,7 @@
 import type { Dashboard } from '../../server/progress/dashboard.ts';
 import { LEVELS, PATTERNS, PATTERN_TITLES } from '../../curriculum/taxonomy.ts';
 import type { GuestData } from './guest-store.ts';
-import { dayKeyer, lastDays, READINESS_FORMULA, readiness, streaks } from '../../curriculum/readiness.ts';
+import { dayKeyer, labWeight, lastDays, READINESS_FORMULA, readiness, streaks } from '../../curriculum/readiness.ts';
 
 /** A lesson or lab as listed at build time. */
 export interface CatalogItem {
@@ -66,7 +66,7 @@ export function guestDashboard(d: GuestData, catalog: { lessons: CatalogItem[]; 
       pattern,
       title: PATTERN_TITLES[pattern],
       ...totals,
-      readiness: readiness({ lessons: sum.lessons, labs: sum.labs, quizBest: sum.quiz.best, questionsInBank: catalog.questionCounts[pattern] ?? 0 }),
+      readiness: readiness({ lessons: sum.lessons, labs: guestLabWeights(catalog.labs, pattern), quizMastery: guestMastery(submitted, pattern), questionsInBank: catalog.questionCounts[pattern] ?? 0 }),
       levels,
     };
   });
@@ -104,4 +104,20 @@ export function guestDashboard(d: GuestData, catalog: { lessons: CatalogItem[]; 
       labRuns: [],
     },
   };
+}
+
+/** A guest's labs are never passed (their runs are not kept), but the pattern's labs still weigh. */
+function guestLabWeights(labs: CatalogItem[], pattern: string): { passedWeight: number; totalWeight: number } {
+  return { passedWeight: 0, totalWeight: labs.filter((l) => l.pattern === pattern).reduce((s, l) => s + labWeight(l.level), 0) };
+}
+
+/** The best score on each distinct question of `pattern` over the guest's submitted quizzes, summed. */
+function guestMastery(quizzes: GuestData['quizzes'], pattern: string): number {
+  const best = new Map<string, number>();
+  for (const q of quizzes) {
+    for (const [id, r] of Object.entries(q.questionScores ?? {})) {
+      if (r.pattern === pattern) best.set(id, Math.max(best.get(id) ?? 0, r.score));
+    }
+  }
+  return [...best.values()].reduce((s, v) => s + v, 0);
 }

@@ -84,7 +84,10 @@ describe('guest dashboard', () => {
   it('uses the same readiness formula and counts the streak in the given zone', () => {
     setGuestLessonRead('a', true, Date.UTC(2026, 0, 14, 10));
     setGuestLessonRead('b', true, Date.UTC(2026, 0, 15, 10));
-    recordGuestQuiz({ id: 'q1', token: 't', mode: 'practice', label: 'P', startedAt: Date.UTC(2026, 0, 15, 11), submittedAt: Date.UTC(2026, 0, 15, 11), questionCount: 4, score: 0.5, byPattern: { producer: 0.5 } });
+    // Four producer questions, two right: mastery 2 of the bank's 10. A later quiz repeats one right and gets one new right.
+    const scores = (entries: [string, number][]) => Object.fromEntries(entries.map(([id, score]) => [id, { pattern: 'producer', score }]));
+    recordGuestQuiz({ id: 'q1', token: 't', mode: 'practice', label: 'P', startedAt: Date.UTC(2026, 0, 15, 11), submittedAt: Date.UTC(2026, 0, 15, 11), questionCount: 4, score: 0.5, byPattern: { producer: 0.5 }, questionScores: scores([['p1', 1], ['p2', 1], ['p3', 0], ['p4', 0]]) });
+    recordGuestQuiz({ id: 'q2', token: 't2', mode: 'practice', label: 'P', startedAt: Date.UTC(2026, 0, 15, 12), submittedAt: Date.UTC(2026, 0, 15, 12), questionCount: 2, score: 1, byPattern: { producer: 1 }, questionScores: scores([['p1', 1], ['p3', 1]]) });
     const d = guestDashboard(
       readGuest(),
       {
@@ -100,9 +103,9 @@ describe('guest dashboard', () => {
       'UTC',
     );
     const producer = d.patterns.find((p) => p.pattern === 'producer');
-    // (0.3 × 2/2 + 0.4 × 0/1 + 0.3 × 0.5) / 1.0
-    expect(producer?.readiness.score).toBe(0.45);
-    expect(producer?.quiz).toEqual({ best: 0.5, latest: 0.5, attempts: 1 });
+    // 0.3 × 2/2 + 0.4 × 0/1 (a guest's labs are not kept) + 0.3 × 3/10 (p1, p2, p3 right once each) = 0.39
+    expect(producer?.readiness).toEqual({ score: 0.39, parts: { lessons: 1, labs: 0, quiz: 0.3 } });
+    expect(producer?.quiz).toEqual({ best: 1, latest: 1, attempts: 2 });
     // consumer: lessons only (no labs, no questions) → 0 read of 1
     expect(d.patterns.find((p) => p.pattern === 'consumer')?.readiness).toEqual({ score: 0, parts: { lessons: 0, labs: null, quiz: null } });
     expect(d.streak).toMatchObject({ current: 2, longest: 2, today: '2026-01-15' });

@@ -26,6 +26,8 @@ export interface GuestQuiz {
   score: number | null;
   /** Score 0..1 per pattern the quiz covered. */
   byPattern: Record<string, number>;
+  /** Once submitted: each question's pattern and score (0..1), for readiness's quiz mastery. */
+  questionScores?: Record<string, { pattern: string; score: number }>;
 }
 
 export interface GuestTime {

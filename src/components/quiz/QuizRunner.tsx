@@ -33,6 +33,7 @@ function noteForGuest(a: Attempt, token: string) {
     questionCount: a.questions.length,
     score: a.results?.score.pct ?? null,
     byPattern: Object.fromEntries((a.results?.byPattern ?? []).map((s) => [s.key, s.pct])),
+    questionScores: a.results ? Object.fromEntries(a.results.questions.map((q) => [q.id, { pattern: q.pattern, score: q.score }])) : undefined,
   });
 }
 

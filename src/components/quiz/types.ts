@@ -55,7 +55,6 @@ export interface Attempt {
   token?: string;
 }
 
-/** A short human label for an attempt ("Mock interview", "Producer · Beginner", …). */
 /** How the quiz builder and labels name each question type. */
 export const QUESTION_TYPE_TITLES: Record<string, string> = {
   single: 'single choice',
@@ -66,6 +65,7 @@ export const QUESTION_TYPE_TITLES: Record<string, string> = {
   open: 'open answer',
 };
 
+/** A short human label for an attempt ("Mock interview", "Producer · Beginner", …). */
 export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string; type?: string } }): string {
   if (a.mode === 'mock') return 'Mock interview';
   if (a.mode === 'review') return 'Review of missed questions';
