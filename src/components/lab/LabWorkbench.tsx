@@ -331,7 +331,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal, ti
         </p>
       )}
       <HintsPanel slug={slug} total={hintTotal} language={language} />
-      <SolutionPanel key={language} slug={slug} passed={passed} language={language} />
+      <SolutionPanel key={language} slug={slug} passed={passed} language={language} mine={code} />
       <AttemptHistory attempts={attempts} error={attemptsError} onOpen={(id) => void showAttempt(id)} currentId={shown?.id ?? null} />
     </div>
   );
