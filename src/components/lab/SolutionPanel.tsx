@@ -2,7 +2,7 @@
 // confirmed give-up. The server decides; this panel only asks. Once shown, "Compare with my code"
 // turns it into a line diff of the editor's program against the solution: − marks a line only in
 // the learner's code, + one only in the reference, so the table reads the same without colour.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiJson } from '../../lib/api-client.ts';
 import { diffRows, diffSummary, type DiffRow } from './code-diff.ts';
 
@@ -12,39 +12,51 @@ const MARK: Record<DiffRow['kind'], { sign: string; said: string }> = {
   reference: { sign: '+', said: 'only in the reference' },
 };
 
-/** The learner's program beside the reference, as a table of diff rows. */
+/** The learner's program beside the reference, as a table of diff rows, opened at the first change. */
 function CodeDiff({ mine, reference }: { mine: string; reference: string }) {
   const rows = useMemo(() => diffRows(mine, reference), [mine, reference]);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const first = box.current?.querySelector<HTMLElement>('tbody tr:not([data-kind="same"])');
+    // A few lines of context above the first difference, below the sticky header row.
+    const el = box.current;
+    if (!el || !first) return;
+    const header = el.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+    el.scrollTop = Math.max(0, first.getBoundingClientRect().top - el.getBoundingClientRect().top - header - 4 * first.getBoundingClientRect().height);
+    // Only on opening: later edits in the editor must not move the box under the reader.
+  }, []);
   const n = diffSummary(rows);
   const lines = (k: number) => `${k} line${k === 1 ? '' : 's'}`;
   return (
-    <div class="table-scroll code-diff-box" tabIndex={0} data-testid="solution-diff">
-      <table class="code-diff">
-        <caption>
-          {n.mine + n.reference === 0
-            ? 'Your code and the reference solution are the same, line for line.'
-            : `Your code (−) against the reference solution (+): ${lines(n.mine)} only in yours, ${lines(n.reference)} only in the reference.`}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Yours</th>
-            <th scope="col">Reference</th>
-            <th scope="col"><span class="sr-only">Change</span></th>
-            <th scope="col">Code</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i} class={`diff-${r.kind}`} data-kind={r.kind}>
-              <td class="num">{r.mineLine ?? ''}</td>
-              <td class="num">{r.referenceLine ?? ''}</td>
-              <td class="mark"><span aria-hidden="true">{MARK[r.kind].sign}</span>{MARK[r.kind].said && <span class="sr-only">{MARK[r.kind].said}</span>}</td>
-              <td class="line"><code>{r.text}</code></td>
+    <>
+      <p id="solution-diff-summary" data-testid="solution-diff-summary">
+        {n.mine + n.reference === 0
+          ? 'Your code and the reference solution are the same, line for line.'
+          : `Your code (−) against the reference solution (+): ${lines(n.mine)} only in yours, ${lines(n.reference)} only in the reference.`}
+      </p>
+      <div class="table-scroll code-diff-box" tabIndex={0} ref={box} role="region" aria-labelledby="solution-diff-summary" data-testid="solution-diff">
+        <table class="code-diff" aria-labelledby="solution-diff-summary">
+          <thead>
+            <tr>
+              <th scope="col">Yours</th>
+              <th scope="col">Reference</th>
+              <th scope="col"><span class="sr-only">Change</span></th>
+              <th scope="col">Code</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i} class={`diff-${r.kind}`} data-kind={r.kind}>
+                <td class="num">{r.mineLine ?? ''}</td>
+                <td class="num">{r.referenceLine ?? ''}</td>
+                <td class="mark"><span aria-hidden="true">{MARK[r.kind].sign}</span>{MARK[r.kind].said && <span class="sr-only">{MARK[r.kind].said}</span>}</td>
+                <td class="line"><code>{r.text}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
