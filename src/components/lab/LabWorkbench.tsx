@@ -32,6 +32,8 @@ interface Props {
   starters: Partial<Record<LabLanguage, string>>;
   tasks: LabTask[];
   hintTotal: number;
+  /** The lab's time limit per run, counted down while the program runs. */
+  timeLimitSeconds?: number;
 }
 
 const AUTOSAVE_MS = 800;
@@ -63,7 +65,7 @@ function compileDiagnostics(details: unknown): Diagnostic[] {
 }
 
 /** The lab workbench island. */
-export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: Props) {
+export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal, timeLimitSeconds }: Props) {
   const languages = (Object.keys(LANGUAGE_NAMES) as LabLanguage[]).filter((l) => starters[l] !== undefined);
   const [language, setLanguage] = useState<LabLanguage>('typescript');
   const starter = starters[language] ?? '';
@@ -316,7 +318,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
           )}
         </div>
       )}
-      <RunProgress progress={progress} output={output} />
+      <RunProgress progress={progress} output={output} timeLimitSeconds={timeLimitSeconds} />
       {shown && (
         <section class="results" aria-labelledby="results-heading" data-testid="run-results">
           <h2 id="results-heading">Results</h2>
@@ -329,7 +331,7 @@ export function LabWorkbench({ slug, next = null, starters, tasks, hintTotal }: 
         </p>
       )}
       <HintsPanel slug={slug} total={hintTotal} language={language} />
-      <SolutionPanel key={language} slug={slug} passed={passed} language={language} />
+      <SolutionPanel key={language} slug={slug} passed={passed} language={language} mine={code} />
       <AttemptHistory attempts={attempts} error={attemptsError} onOpen={(id) => void showAttempt(id)} currentId={shown?.id ?? null} />
     </div>
   );
