@@ -88,6 +88,10 @@ async function bundle(source) {
       logLevel: 'silent',
       tsconfigRaw: '{}',
       legalComments: 'none',
+      // An inline map (positions only, no sources) lets the launcher turn stack frames into the
+      // learner's main.ts lines instead of positions in the bundle.
+      sourcemap: 'inline',
+      sourcesContent: false,
       plugins: [guard],
     });
     return { ok: true, js: result.outputFiles[0].text };

@@ -56,6 +56,8 @@ function start() {
   if (mode === 'exec') return runChild(program);
   const bundlePath = program[0];
   process.argv.splice(1, process.argv.length - 1, bundlePath);
+  // The bundle carries an inline source map: stack traces then name main.ts lines, not main.mjs:18642.
+  process.setSourceMapsEnabled(true);
   // Like a main module: an error escaping the top level prints its stack and exits 1.
   import(pathToFileURL(bundlePath).href).catch((err) => {
     process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);

@@ -171,6 +171,13 @@ describe('startSandboxedProgram', () => {
     expect(info.stderr).toContain('Error: boom');
   });
 
+  it('names the learner\'s main.ts lines in a stack trace, not positions in the bundle', async () => {
+    const info = await run(`import { Kafka } from 'kafkajs';\nvoid Kafka;\nfunction fail(): never {\n  throw new Error('boom at line 4');\n}\nfail();\n`);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/Error: boom at line 4\n\s+at fail \(\/sandbox\/main\.ts:4:9\)\n\s+at .*\(\/sandbox\/main\.ts:6:1\)/);
+    expect(info.stderr).not.toMatch(/main\.mjs:\d+/);
+  });
+
   it('kill() ends a running program and everything it started', async () => {
     const program = await startSandboxedProgram({
       js: await bundle(`import { spawn } from 'node:child_process';\nspawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });\nsetInterval(() => {}, 1000);`),
