@@ -3,15 +3,19 @@
 // createRequire banner lets the inlined CommonJS kafkajs load Node's built-in modules.
 // It runs outside the server process (under a timeout and memory limits set by bundle.ts) so a
 // pathological input cannot hang or bloat the server. esbuild only parses and prints: nothing in
-// the input is executed and there is no type-check. Imports are restricted to kafkajs and Node's
-// built-in modules, so a submission cannot pull repository files (graders, solutions) into its bundle.
+// the input is executed. A program that bundles is then type-checked (strict, kafkajs' and Node's
+// own types, the options the lab editor uses) by a TypeScript language service kept warm here, so
+// type errors block the run with line and column, as the editor shows them. Imports are restricted
+// to kafkajs and Node's built-in modules, so a submission cannot pull repository files (graders,
+// solutions) into its bundle.
 // Protocol: it lives for many requests (saving a Node and esbuild start per submission); each stdin
 // line is {id,source}, each stdout line {id,ok:true,js} or {id,ok:false,error[,fatal]}; after a
 // fatal reply the worker exits.
 import { builtinModules } from 'node:module';
 import { createInterface } from 'node:readline';
 import { dirname, join, sep } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -40,6 +44,67 @@ const guard = {
     });
   },
 };
+
+/**
+ * The type checker: one language service over main.ts, kafkajs' index.d.ts and @types/node, kept
+ * for the worker's life (the libraries are parsed once, about a second; a check then takes tens of
+ * milliseconds). Null when TypeScript is not installed (npm install --omit=dev): then only the
+ * bundle's syntax check applies.
+ */
+const typeChecker = (() => {
+  let ts;
+  try {
+    ts = createRequire(import.meta.url)('typescript');
+  } catch {
+    return null;
+  }
+  const options = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    // Every program is a module, as esbuild bundles it (top-level await works without an import).
+    moduleDetection: ts.ModuleDetectionKind.Force,
+    lib: ['lib.es2022.d.ts'],
+    strict: true,
+    noEmit: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ['node'],
+    typeRoots: [join(repoRoot, 'node_modules', '@types')],
+  };
+  let current = '';
+  let version = 0;
+  const host = {
+    getScriptFileNames: () => [entryPath],
+    getScriptVersion: (f) => (f === entryPath ? String(version) : '1'),
+    getScriptSnapshot: (f) => (f === entryPath ? ts.ScriptSnapshot.fromString(current) : existsSync(f) ? ts.ScriptSnapshot.fromString(readFileSync(f, 'utf8')) : undefined),
+    getCurrentDirectory: () => repoRoot,
+    getCompilationSettings: () => options,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => f === entryPath || ts.sys.fileExists(f),
+    readFile: (f) => (f === entryPath ? current : ts.sys.readFile(f)),
+    readDirectory: ts.sys.readDirectory,
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+  };
+  const service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  /** The type errors of `source` as `main.ts:L:C: message` entries with the line and a caret; empty when it checks. */
+  return (source) => {
+    current = source;
+    version++;
+    const lines = source.split('\n');
+    return [...service.getSyntacticDiagnostics(entryPath), ...service.getSemanticDiagnostics(entryPath)]
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && d.start !== undefined)
+      .slice(0, 10)
+      .map((d) => {
+        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+        const text = hidePaths(ts.flattenDiagnosticMessageText(d.messageText, ' '));
+        return `${entryName}:${line + 1}:${character + 1}: ${text}\n    ${lines[line] ?? ''}\n    ${' '.repeat(character)}^`;
+      });
+  };
+})();
+// Parse the libraries now, while no learner waits.
+typeChecker?.('export {};');
 
 /** Host paths never reach the learner: the repository root and any absolute path are cut out. */
 function hidePaths(text) {
@@ -94,6 +159,8 @@ async function bundle(source) {
       sourcesContent: false,
       plugins: [guard],
     });
+    const typeErrors = typeChecker ? typeChecker(source) : [];
+    if (typeErrors.length) return { ok: false, error: typeErrors.join('\n') };
     return { ok: true, js: result.outputFiles[0].text };
   } catch (err) {
     const errors = err && Array.isArray(err.errors) ? err.errors : [];

@@ -1,6 +1,9 @@
 // The sandbox without Kafka: bundling (what compiles, what is refused, error positions), the command
 // line, the broker relay (with a TCP echo server standing in for the broker), environment, output,
 // kill and concurrency. Hostile programs and real brokers are in hostile.live.test.ts.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSandboxArgv, withOptionsOnFd } from './command.ts';
@@ -8,6 +11,8 @@ import { bundleLearnerCode } from './bundle.ts';
 import { DEFAULT_LIMITS, resolveLimits } from './limits.ts';
 import { pidsOfUid } from './procs.ts';
 import { SandboxError, startSandboxedProgram, type ExitInfo } from './run.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let echo: Server;
 let echoPort: number;
@@ -45,6 +50,31 @@ describe('bundleLearnerCode', () => {
     const result = await bundleLearnerCode(`const ok = 1;\nconst broken = ;\n`);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/^main\.ts:2:16: Unexpected ";"/);
+  });
+
+  it('type-checks a program that parses: kafkajs and Node types, strict, every error at its line and column', async () => {
+    const source = [
+      `import { Kafka } from 'kafkajs';`,
+      `const kafka = new Kafka({ brokers: [process.env.KAFKA_BROKERS ?? ''] });`,
+      `const producer = kafka.producer({ idempotent: 'yes' });`,
+      `await producer.sendd({ topic: 't', messages: [] });`,
+      `const n: number = process.env.COUNT;`,
+    ].join('\n');
+    const result = await bundleLearnerCode(source);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const places = [...result.error.matchAll(/^main\.ts:(\d+):(\d+): (.*)$/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
+    expect(places).toEqual([
+      expect.stringMatching(/^3:35 Type 'string' is not assignable to type 'boolean/),
+      expect.stringMatching(/^4:16 Property 'sendd' does not exist on type 'Producer'/),
+      expect.stringMatching(/^5:7 Type 'string \| undefined' is not assignable to type 'number'/),
+    ]);
+    // Each error quotes its line with a caret under the place.
+    expect(result.error).toContain(`\n    await producer.sendd({ topic: 't', messages: [] });\n                   ^`);
+    expect(result.error).not.toContain('/work');
+    // The lab programs themselves check: a reference solution bundles.
+    const solution = await bundleLearnerCode(readFileSync(join(repoRoot, 'labs', 'keyed-producer', 'solution', 'main.ts'), 'utf8'));
+    expect(solution.ok).toBe(true);
   });
 
   it.each([
@@ -193,7 +223,7 @@ describe('startSandboxedProgram', () => {
   });
 
   it('runs concurrent instances under different UIDs', async () => {
-    const js = await bundle(`console.log(process.getuid());`);
+    const js = await bundle(`console.log(process.getuid?.());`);
     const programs = await Promise.all([1, 2, 3].map(() => startSandboxedProgram({ js, env: {}, broker: { host: '127.0.0.1', port: echoPort } })));
     const uids = (await Promise.all(programs.map((p) => p.exited))).map((i) => Number(i.stdout));
     expect(new Set(uids).size).toBe(3);

@@ -59,6 +59,8 @@ function configure(): void {
     target: ts.ScriptTarget.ESNext,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.NodeJs,
+    // Every program is a module, as the server bundles and checks it (top-level await without an import).
+    moduleDetection: 3 /* ModuleDetectionKind.Force */,
     lib: ['es2022'],
     strict: true,
     noEmit: true,
