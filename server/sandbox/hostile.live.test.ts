@@ -263,8 +263,12 @@ describe('hostile submissions are contained', () => {
       const probes = [dbFile, join(dataDir, '.env'), join(repoRoot, 'package.json'), join(repoRoot, '.env'), `/proc/${process.pid}/environ`];
       const info = await runFixture('read-secrets', { PROBE_PATHS: probes.join(',') });
       expect(info.stdout + info.stderr).not.toContain(canary);
-      const r = JSON.parse(info.stdout) as { env: Record<string, string>; denied: Record<string, string> };
+      const r = JSON.parse(info.stdout) as { env: Record<string, string>; found: string[]; denied: Record<string, string> };
       expect(Object.keys(r.env).sort()).toEqual(['KAFKA_BROKERS', 'PROBE_PATHS', 'PWD']);
+      // What the program can read of its own processes (bwrap is PID 1) names no host path.
+      expect(r.found.some((f) => f.startsWith('/proc/1/environ')), 'PID 1 environ is readable, so it is checked').toBe(true);
+      // (The probe paths this test hands the program are host paths; they are left out.)
+      for (const f of r.found) expect(f.split(probes.join(',')).join(''), f.slice(0, 200)).not.toContain(repoRoot);
       for (const path of ['/etc/passwd', '/etc/shadow', '/root/.bashrc', ...probes]) expect(r.denied[path], path).toBe('ENOENT');
     } finally {
       delete process.env.LAGZERO_CANARY_SECRET;

@@ -125,7 +125,8 @@ async function startBwrapProgram(spec: ProgramSpec): Promise<SandboxedProgram> {
     });
     const { argv, payload } = withOptionsOnFd(full, 4);
     // fd 3: the launcher's "ready" line; fd 4: bwrap's options.
-    child = spawn(argv[0], argv.slice(1), { env: {}, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    // cwd '/': the wrapper shell exports PWD, which bwrap (PID 1 inside) keeps in /proc/1/environ.
+    child = spawn(argv[0], argv.slice(1), { cwd: '/', env: {}, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     child.stdin?.on('error', () => {});
     const optionsPipe = child.stdio[4] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
     optionsPipe.on('error', () => {});
