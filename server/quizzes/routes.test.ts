@@ -82,6 +82,46 @@ describe('building a quiz', () => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
+  it('a mock interview with a lab reports the best run of it started within the quiz', async () => {
+    const u = t.addUser('mock-lab@example.test');
+    const addRun = (id: string, at: number, passed: number, total: number) =>
+      t.db
+        .prepare("INSERT INTO runs (id, user_id, client_key, lab_slug, language, code, state, results_json, created_at) VALUES (?, ?, ?, 'fx-keyed', 'java', '', 'done', ?, ?)")
+        .run(id, u, `user:${u}`, JSON.stringify({ status: passed === total ? 'pass' : 'fail', tests: Array.from({ length: total }, (_, i) => ({ name: `c${i}`, status: i < passed ? 'pass' : 'fail' })) }), at);
+    addRun('before-the-quiz', t.now() - 1000, 3, 3);
+    const created = await t.call('POST', '/api/quizzes', { user: u, body: { mode: 'mock', count: 3, lab: 'fx-keyed', timeLimitSeconds: 600 } });
+    expect(created.status).toBe(201);
+    expect(created.body.spec.lab).toBe('fx-keyed');
+    expect(created.body.lab).toEqual({ slug: 'fx-keyed', title: expect.any(String), run: null, runs: 0 });
+    t.advance(60_000);
+    addRun('first-try', t.now(), 1, 3);
+    t.advance(60_000);
+    addRun('second-try', t.now(), 2, 3);
+    t.advance(60_000);
+    addRun('third-try', t.now(), 1, 3);
+    const open = await t.call('GET', `/api/quizzes/${created.body.id}`, { user: u });
+    expect(open.body.lab).toMatchObject({ runs: 3, run: { runId: 'second-try', language: 'java', passed: 2, total: 3, outcome: 'fail' } });
+    await t.call('POST', `/api/quizzes/${created.body.id}/submit`, { user: u });
+    t.advance(60_000);
+    addRun('after-the-quiz', t.now(), 3, 3);
+    const done = await t.call('GET', `/api/quizzes/${created.body.id}`, { user: u });
+    expect(done.body.status).toBe('submitted');
+    expect(done.body.lab, 'a run after the quiz ended does not count').toMatchObject({ runs: 3, run: { runId: 'second-try' } });
+    // Another learner's quiz never sees these runs.
+    const other = t.addUser('other-mock@example.test');
+    const theirs = await t.call('POST', '/api/quizzes', { user: other, body: { mode: 'mock', count: 3, lab: 'fx-keyed' } });
+    expect(theirs.body.lab.runs).toBe(0);
+  });
+
+  it('refuses a lab on a practice quiz (400) and an unknown lab (422)', async () => {
+    const practice = await t.call('POST', '/api/quizzes', { body: { mode: 'practice', lab: 'fx-keyed' } });
+    expect(practice.status).toBe(400);
+    expect(JSON.stringify(practice.body)).toMatch(/Only a mock interview includes a lab/);
+    const unknown = await t.call('POST', '/api/quizzes', { body: { mode: 'mock', lab: 'no-such-lab' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toMatch(/no lab called "no-such-lab"/);
+  });
+
   it('rejects unknown fields, bad values and filters on a mock interview with 400', async () => {
     for (const body of [
       { mode: 'practice', pattern: 'producer', role: 'admin' },

@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from '../http/types.ts';
 import { LEVELS, PATTERNS, TOPICS, levelSchema, patternSchema, topicSchema } from '../../curriculum/taxonomy.ts';
 import { QUESTION_TYPES, type Question } from '../../curriculum/question.ts';
 import { bankLoader, publicQuestion, type Bank } from './bank.ts';
+import { createRunStore } from '../grading/run-store.ts';
 import { matching, selectMock, selectPractice } from './build.ts';
 import { AnswerSchema, answerProblem, type Answer } from './grade.ts';
 import {
@@ -56,6 +57,11 @@ const CreateQuizSchema = z
     level: levelSchema.optional(),
     topic: topicSchema.optional(),
     type: z.enum(QUESTION_TYPES).optional().openapi({ description: 'Only questions of this type (practice only), e.g. true_false for a quick drill' }),
+    lab: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A lab is named by its slug, such as keyed-producer (GET /api/labs lists them).')
+      .optional()
+      .openapi({ description: 'Mock interviews only: a lab to solve under the same timer; the report covers its checks too' }),
     count: z.number().int().min(1).max(50).default(10),
     timeLimitSeconds: z.number().int().min(30).max(3 * 3600).default(600),
   })
@@ -63,6 +69,7 @@ const CreateQuizSchema = z
   .superRefine((v, ctx) => {
     if (v.mode !== 'practice' && (v.pattern || v.level || v.topic || v.type))
       ctx.addIssue({ code: 'custom', path: ['mode'], message: `${v.mode} quizzes choose their own questions; leave out pattern, level, topic and type` });
+    if (v.lab && v.mode !== 'mock') ctx.addIssue({ code: 'custom', path: ['lab'], message: 'Only a mock interview includes a lab; choose mode mock, or leave out lab' });
   })
   .openapi('CreateQuiz');
 
@@ -127,7 +134,19 @@ const AttemptSchema = z
   .object({
     id: z.string(),
     mode: z.enum(['practice', 'mock', 'review']),
-    spec: z.object({ pattern: z.string().optional(), level: z.string().optional(), topic: z.string().optional(), type: z.string().optional(), requested: z.number() }),
+    spec: z.object({ pattern: z.string().optional(), level: z.string().optional(), topic: z.string().optional(), type: z.string().optional(), lab: z.string().optional(), requested: z.number() }),
+    lab: z
+      .object({
+        slug: z.string(),
+        title: z.string(),
+        run: z
+          .object({ runId: z.string(), language: z.string(), state: z.string(), outcome: z.enum(['pass', 'fail', 'error']).nullable(), passed: z.number().nullable(), total: z.number().nullable(), createdAt: z.number() })
+          .nullable()
+          .openapi({ description: 'Your best run of the lab started within the quiz (most checks passed, then the latest); null before the first' }),
+        runs: z.number().int().openapi({ description: 'Runs of the lab started within the quiz' }),
+      })
+      .nullable()
+      .openapi({ description: 'The lab of a mock interview that includes one' }),
     status: z.enum(['in_progress', 'submitted']),
     startedAt: z.number(),
     deadlineAt: z.number(),
@@ -303,6 +322,23 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
   const notFound = (c: Context, id: string) =>
     fail(c, 404, 'quiz_not_found', `No quiz attempt ${id} is open to you. Guests need the ${QUIZ_TOKEN_HEADER} header from when the quiz started; otherwise start a new quiz.`);
 
+  /** A mock interview's lab and the learner's best run of it started between the quiz's start and its end. */
+  function labPart(row: AttemptRow, spec: { lab?: string }) {
+    if (!spec.lab) return null;
+    const lab = deps.labs.get(spec.lab);
+    const end = row.submitted_at ?? row.deadline_at;
+    const runs = createRunStore(db)
+      .attempts({ userId: row.user_id, clientKey: row.client_key }, spec.lab)
+      .filter((r) => r.createdAt >= row.started_at && r.createdAt <= end);
+    const best = [...runs].sort((a, b) => (b.passed ?? -1) - (a.passed ?? -1) || b.createdAt - a.createdAt)[0];
+    return {
+      slug: spec.lab,
+      title: lab?.frontmatter.title ?? spec.lab,
+      run: best ? { runId: best.runId, language: best.language, state: best.state, outcome: best.outcome, passed: best.passed, total: best.total, createdAt: best.createdAt } : null,
+      runs: runs.length,
+    };
+  }
+
   function view(bank: Bank, row: AttemptRow, now: number) {
     const answers = getAnswers(db, row.id);
     const submitted = row.submitted_at !== null;
@@ -316,10 +352,12 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
       questions.push(publicQuestion(q, row.id, a.position));
       if (q.type === 'open' && a.revealed_at !== null) revealed[q.id] = { modelAnswer: q.modelAnswer, keyPoints: q.keyPoints };
     }
+    const spec = JSON.parse(row.spec_json) as { pattern?: string; level?: string; topic?: string; type?: string; lab?: string; requested: number };
     return {
       id: row.id,
       mode: row.mode,
-      spec: JSON.parse(row.spec_json) as { pattern?: string; level?: string; topic?: string; type?: string; requested: number },
+      spec,
+      lab: labPart(row, spec),
       status: submitted ? ('submitted' as const) : ('in_progress' as const),
       startedAt: row.started_at,
       deadlineAt: row.deadline_at,
@@ -394,7 +432,8 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
         const what = [body.pattern && `pattern ${body.pattern}`, body.level && `level ${body.level}`, body.topic && `topic ${body.topic}`, body.type && `type ${body.type}`].filter(Boolean).join(', ') || 'any filter';
         return fail(c, 422, 'no_questions', `The question bank has no questions for ${what}. Remove a filter or pick another value.`);
       }
-      const spec = { ...(body.pattern ? { pattern: body.pattern } : {}), ...(body.level ? { level: body.level } : {}), ...(body.topic ? { topic: body.topic } : {}), ...(body.type ? { type: body.type } : {}), requested: body.count };
+      if (body.lab && !deps.labs.get(body.lab)) return fail(c, 422, 'unknown_lab', `There is no lab called "${body.lab}". GET /api/labs lists them; or leave out lab.`);
+      const spec = { ...(body.pattern ? { pattern: body.pattern } : {}), ...(body.level ? { level: body.level } : {}), ...(body.topic ? { topic: body.topic } : {}), ...(body.type ? { type: body.type } : {}), ...(body.lab ? { lab: body.lab } : {}), requested: body.count };
       const { id, token } = createAttempt(db, { userId: user?.id ?? null, clientKey, mode: body.mode, spec, questions, timeLimitS: body.timeLimitSeconds, now });
       return c.json({ ...view(bank, getAttempt(db, id) as AttemptRow, now), token }, 201);
     })

@@ -14,6 +14,8 @@ interface Props {
   patterns: { id: string; title: string }[];
   levels: { id: string; title: string }[];
   topics: string[];
+  /** Labs a mock interview can include. */
+  labs?: { slug: string; title: string }[];
 }
 
 interface ReviewStatus {
@@ -27,7 +29,7 @@ const TIME_CHOICES = [60, 120, 300, 600, 900, 1200, 1800, 2700, 3600];
 const timeLabel = (s: number) => (s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? '' : 's'}`);
 
 /** The builder form. */
-export default function QuizBuilder({ index, patterns, levels, topics }: Props) {
+export default function QuizBuilder({ index, patterns, levels, topics, labs = [] }: Props) {
   const params = typeof location === 'undefined' ? new URLSearchParams() : new URLSearchParams(location.search);
   const pick = (key: string, allowed: string[]) => {
     const v = params.get(key);
@@ -39,6 +41,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const [topic, setTopic] = useState(() => pick('topic', topics));
   const [type, setType] = useState(() => pick('type', Object.keys(QUESTION_TYPE_TITLES)));
   const [count, setCount] = useState(10);
+  const [lab, setLab] = useState(() => pick('lab', labs.map((l) => l.slug)));
   // ?seconds=N presets an exact limit (30 s to 3 h, the server's bounds), e.g. for a quick drill.
   const [seconds, setSeconds] = useState(() => {
     const n = Number(params.get('seconds'));
@@ -86,7 +89,7 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
   const onSubmit = (e: Event) => {
     e.preventDefault();
     const base = { count, timeLimitSeconds: seconds };
-    void start(mode === 'mock' ? { mode: 'mock', ...base } : { mode: 'practice', ...base, ...(pattern ? { pattern } : {}), ...(level ? { level } : {}), ...(topic ? { topic } : {}), ...(type ? { type } : {}) });
+    void start(mode === 'mock' ? { mode: 'mock', ...base, ...(lab ? { lab } : {}) } : { mode: 'practice', ...base, ...(pattern ? { pattern } : {}), ...(level ? { level } : {}), ...(topic ? { topic } : {}), ...(type ? { type } : {}) });
   };
 
   return (
@@ -137,6 +140,19 @@ export default function QuizBuilder({ index, patterns, levels, topics }: Props) 
                 <option value="">Any type</option>
                 {Object.entries(QUESTION_TYPE_TITLES).map(([id, title]) => (
                   <option value={id} key={id}>{title} ({index.filter(([, , , y]) => y === id).length})</option>
+                ))}
+              </select>
+            </div>
+          </div>
+        )}
+        {mode === 'mock' && labs.length > 0 && (
+          <div class="quiz-filters">
+            <div>
+              <label for="quiz-lab">Include a lab (same timer)</label>
+              <select id="quiz-lab" value={lab} onChange={(e) => setLab((e.currentTarget as HTMLSelectElement).value)} data-testid="quiz-lab">
+                <option value="">No lab</option>
+                {labs.map((l) => (
+                  <option value={l.slug} key={l.slug}>{l.title}</option>
                 ))}
               </select>
             </div>

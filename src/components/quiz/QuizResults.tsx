@@ -2,6 +2,7 @@
 // answer, the right answer, why each option is right or wrong, and the explanation. Misses are
 // listed first as a review, and can be shown alone.
 import { useState } from 'preact/hooks';
+import { MockLabResult } from './MockLabCard.tsx';
 import { BarChart } from '../progress/BarChart.tsx';
 import { Md } from './Md.tsx';
 import type { Attempt, QuestionResult } from './types.ts';
@@ -109,6 +110,7 @@ export function QuizResults({ attempt, signedIn, headingRef }: { attempt: Attemp
         Score: <strong data-testid="quiz-score">{r.score.points} / {r.score.max}</strong> (<span data-testid="quiz-score-pct">{pct(r.score.pct)}</span>)
         {hasSelf && <span class="muted"> · includes self-assessed open answers</span>}
       </p>
+      {attempt.lab && <MockLabResult lab={attempt.lab} />}
       {r.byTopic.length > 0 && (
         <section aria-labelledby="by-topic">
           <h3 id="by-topic">Score by topic</h3>

@@ -5,6 +5,7 @@
 // says is left.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { recordGuestQuiz, quizToken } from '../../lib/guest-store.ts';
+import { MockLabCard } from './MockLabCard.tsx';
 import { ApiError, apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 import { QuestionView } from './QuestionView.tsx';
 import { QuizResults } from './QuizResults.tsx';
@@ -91,6 +92,23 @@ export default function QuizRunner() {
       setError((err as Error).message);
     }
   }, [id, accept]);
+
+  // A mock interview's lab: its best run is read again on demand and whenever this tab regains focus
+  // (the learner solves the lab in another tab); only the lab part is replaced, never the answers.
+  const refreshLab = useCallback(async () => {
+    try {
+      const fresh = await apiJson<Attempt>(`/api/quizzes/${encodeURIComponent(id)}`, { headers });
+      setAttempt((a) => (a ? { ...a, lab: fresh.lab } : a));
+    } catch {
+      // The next focus or click tries again.
+    }
+  }, [id]);
+  useEffect(() => {
+    if (!attempt?.lab) return;
+    const onFocus = () => void refreshLab();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [Boolean(attempt?.lab), refreshLab]);
 
   useEffect(() => {
     if (!id) {
@@ -258,6 +276,7 @@ export default function QuizRunner() {
               <input type="checkbox" checked={showAll} onChange={(e) => setShowAll((e.currentTarget as HTMLInputElement).checked)} data-testid="quiz-show-all" /> Show all questions on one page
             </label>
           </nav>
+          {attempt.lab && <MockLabCard lab={attempt.lab} onRefresh={() => void refreshLab()} />}
           <p class="muted" aria-live="polite">{answeredCount} of {qs.length} answered</p>
           {(showAll ? qs : [qs[current]]).map((q) => (
             <QuestionView

@@ -34,10 +34,19 @@ export interface QuizResults {
   questions: QuestionResult[];
 }
 
+export interface MockLab {
+  slug: string;
+  title: string;
+  run: { runId: string; language: string; state: string; outcome: 'pass' | 'fail' | 'error' | null; passed: number | null; total: number | null; createdAt: number } | null;
+  runs: number;
+}
+
 export interface Attempt {
   id: string;
   mode: 'practice' | 'mock' | 'review';
-  spec: { pattern?: string; level?: string; topic?: string; requested: number };
+  spec: { pattern?: string; level?: string; topic?: string; type?: string; lab?: string; requested: number };
+  /** A mock interview's lab, with the best run of it started within the quiz. */
+  lab: MockLab | null;
   status: 'in_progress' | 'submitted';
   startedAt: number;
   deadlineAt: number;
@@ -66,8 +75,8 @@ export const QUESTION_TYPE_TITLES: Record<string, string> = {
 };
 
 /** A short human label for an attempt ("Mock interview", "Producer · Beginner", …). */
-export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string; type?: string } }): string {
-  if (a.mode === 'mock') return 'Mock interview';
+export function attemptLabel(a: { mode: string; spec: { pattern?: string; level?: string; topic?: string; type?: string; lab?: string } }): string {
+  if (a.mode === 'mock') return a.spec.lab ? `Mock interview with the ${a.spec.lab} lab` : 'Mock interview';
   if (a.mode === 'review') return 'Review of missed questions';
   const parts = [a.spec.pattern, a.spec.level, a.spec.topic && `topic ${a.spec.topic}`, a.spec.type && (QUESTION_TYPE_TITLES[a.spec.type] ?? a.spec.type)].filter(Boolean);
   return parts.length ? `Practice: ${parts.join(' · ')}` : 'Practice: all questions';
