@@ -1,6 +1,6 @@
 // Grader for the throughput-budget lab. The grader streams vehicle position pings to the program's
 // standard input: a small warm-up first (so JVM or interpreter start-up is not held against the
-// program), then a steady stream of about 2,000 pings a second. While the stream runs it samples the
+// program), then a steady stream of about 1,000 pings a second. While the stream runs it samples the
 // topic's end offsets on its own clock, so it knows how long each ping waited before the broker
 // held it. Half way through it loses the broker's answer to one Produce request, so a producer that
 // resends without idempotence writes a whole batch twice.
@@ -16,20 +16,29 @@ import { checkAcksAll, wireComplete } from '../_kit/wire-checks.ts';
 const TOPIC = 'vehicle-positions';
 const PARTITIONS = 3;
 const VEHICLES = 24;
-/** Pings fed before the clock starts; the program has 20 s to get them to the broker. */
-const WARMUP = 40;
-const WARMUP_TIMEOUT_MS = 20_000;
-/** Pings in the timed stream: 40 every 20 ms, about 2,000 a second for 3 s. */
-const STREAM = 6_000;
-const TICK_PINGS = 40;
+/** Pings fed at the stream's pace before the clock starts; the program has 15 s to store them. */
+const WARMUP = 500;
+const WARMUP_TIMEOUT_MS = 15_000;
+/** Pings in the timed stream: 20 every 20 ms, about 1,000 a second for 5 s. */
+const STREAM = 5_000;
+const TICK_PINGS = 20;
 const TICK_MS = 20;
 export const TOTAL = WARMUP + STREAM;
-/** The latency budget: no ping of the timed stream may wait longer than this to be on the broker. */
-export const LATENCY_BUDGET_MS = 1_500;
+/**
+ * The latency budget: no ping of the timed stream may wait longer than this to be on the broker.
+ * A linger of 100 ms leaves room for a resend after the lost response on a busy machine; holding
+ * pings until the input ends (the stream lasts 5 s) cannot meet it.
+ */
+export const LATENCY_BUDGET_MS = 3_000;
 /** Batching: at least this many records per batch, on average over the whole log. */
 export const MIN_RECORDS_PER_BATCH = 20;
-/** Batching: at most one Produce request (with records) per this many records, retries included. */
-export const RECORDS_PER_REQUEST = 40;
+/**
+ * Batching: at most one Produce request (with records) per this many records, retries included.
+ * The same 20 as per batch: librdkafka sends one partition's batch per request, so a Python
+ * producer meeting the batch bound needs one request per batch; the Java client and kafkajs put
+ * every partition's batch in one request and stay far below it.
+ */
+export const RECORDS_PER_REQUEST = 20;
 const SAMPLE_MS = 50;
 
 interface Ping {
@@ -57,6 +66,8 @@ export function pingsFor(seed: number): Ping[] {
   });
 }
 
+/** The topic's log, read once for all checks. */
+const logOf = (ctx: GraderContext): Promise<TopicLog> => (ctx.shared.log ??= ctx.readLog(TOPIC)) as Promise<TopicLog>;
 const expected = (ctx: GraderContext): ExpectedRecord[] => pingsFor(ctx.seed).map((p) => ({ id: p.id, key: p.vehicle, value: p }));
 const carriesRecords = (e: WireEvent) => e.type === 'produce' && e.partitions.some((p) => p.topic === TOPIC && p.records.length > 0);
 
@@ -173,9 +184,28 @@ export default defineGrader({
     const [instance] = await ctx.program.start({ stdin: true });
     const pings = pingsFor(ctx.seed);
     const line = (p: Ping) => `${JSON.stringify(p)}\n`;
-    // Warm-up: the clock starts once the first pings are on the broker (start-up is not timed).
-    ctx.program.write(instance, pings.slice(0, WARMUP).map(line).join(''));
-    const warmedUp = await ctx.waitFor(`the first ${WARMUP} pings on ${TOPIC}`, async () => totalOf(await ctx.endOffsets(TOPIC)) >= WARMUP, { timeoutMs: WARMUP_TIMEOUT_MS, intervalMs: 100 });
+    let fed = 0;
+    /** Feeds pings up to `to` at the stream's pace; `onTick` hears when each chunk was written. */
+    const feed = async (to: number, onTick?: (count: number) => void) => {
+      const t0 = Date.now();
+      const from = fed;
+      for (let tick = 1; fed < to; tick++) {
+        // Keep to the schedule even when a timer fires late: feed everything due by now.
+        const due = Math.min(to, from + Math.max(tick, Math.floor((Date.now() - t0) / TICK_MS) + 1) * TICK_PINGS);
+        if (due > fed) {
+          if (!ctx.program.write(instance, pings.slice(fed, due).map(line).join(''))) return false;
+          fed = due;
+          onTick?.(fed);
+        }
+        await ctx.sleep(Math.max(0, t0 + tick * TICK_MS - Date.now()));
+      }
+      return true;
+    };
+
+    // Warm-up, untimed: start-up and the first batches of the program and of the broker are not
+    // held against the program. The clock starts once the broker holds every warm-up ping.
+    await feed(WARMUP);
+    const warmedUp = await ctx.waitFor(`the ${WARMUP} warm-up pings on ${TOPIC}`, async () => totalOf(await ctx.endOffsets(TOPIC)) >= WARMUP, { timeoutMs: WARMUP_TIMEOUT_MS, intervalMs: 100 });
 
     const t0 = Date.now();
     const timing: Timing = { fed: [], samples: [], warmedUp, streamEndMs: 0 };
@@ -184,32 +214,25 @@ export default defineGrader({
     const sampler = (async () => {
       while (sampling) {
         const ends = await ctx.endOffsets(TOPIC).catch(() => null);
+        // The time after the answer: a ping counts as stored when the grader has seen it stored.
         if (ends) timing.samples.push({ atMs: Date.now() - t0, total: totalOf(ends), ends: [...Array(PARTITIONS).keys()].map((p) => ends.get(p) ?? 0) });
         await ctx.sleep(SAMPLE_MS);
       }
     })();
 
     let loss: Promise<WireEvent | null> | undefined;
-    let fed = WARMUP;
-    for (let tick = 1; fed < TOTAL; tick++) {
+    await feed(TOTAL, (count) => {
+      timing.fed.push({ atMs: Date.now() - t0, count });
       // Half way: the next Produce that carries records is written but its answer is lost.
-      if (!loss && fed - WARMUP >= STREAM / 2) loss = ctx.faults.arm({ kind: 'lose-response', describe: 'the broker wrote a Produce request but its response was lost and the connection broke', when: carriesRecords, timeoutMs: 10_000 });
-      // Keep to the schedule even when a timer fires late: feed everything due by now.
-      const due = Math.min(TOTAL, WARMUP + Math.max(tick, Math.floor((Date.now() - t0) / TICK_MS) + 1) * TICK_PINGS);
-      if (due > fed) {
-        if (!ctx.program.write(instance, pings.slice(fed, due).map(line).join(''))) break;
-        fed = due;
-        timing.fed.push({ atMs: Date.now() - t0, count: fed });
-      }
-      await ctx.sleep(Math.max(0, t0 + tick * TICK_MS - Date.now()));
-    }
+      if (!loss && count - WARMUP >= STREAM / 2) loss = ctx.faults.arm({ kind: 'lose-response', describe: 'the broker wrote a Produce request but its response was lost and the connection broke', when: carriesRecords, timeoutMs: 10_000 });
+    });
     timing.streamEndMs = Date.now() - t0;
     ctx.program.endInput(instance);
-    ctx.shared.loss = await (loss ?? Promise.resolve(null));
     // Wait out the budget (and a little) for the last pings, then stop sampling.
     await ctx.waitFor(`all ${TOTAL} pings on ${TOPIC}`, () => (timing.samples.at(-1)?.total ?? 0) >= TOTAL, { timeoutMs: LATENCY_BUDGET_MS + 3_000, intervalMs: SAMPLE_MS });
     sampling = false;
     await sampler;
+    ctx.shared.loss = await (loss ?? Promise.resolve(null));
     if (!(await ctx.program.waitForExit(15_000))) ctx.note('The program was still running 15 s after the last ping; it was stopped.');
   },
 
@@ -218,7 +241,7 @@ export default defineGrader({
       name: 'Every ping is published exactly once, keyed by its vehicle, with its value unchanged, even when a response is lost',
       taskId: 'publish-every-ping',
       run: async (ctx) => {
-        const l = await ctx.readLog(TOPIC);
+        const l = await logOf(ctx);
         return allOf(
           checkMatchesTruth(expected(ctx), l, { what: 'pings' }),
           checkOnlyCommitted(l),
@@ -230,12 +253,12 @@ export default defineGrader({
     {
       name: `The producer batches: at least ${MIN_RECORDS_PER_BATCH} records per batch on average, and at most one Produce request per ${RECORDS_PER_REQUEST} records`,
       taskId: 'batch-records',
-      run: async (ctx) => wireComplete(ctx.wire.events(), ctx.wire.overflowed()) ?? checkBatching(await ctx.readLog(TOPIC), ctx.wire.events()),
+      run: async (ctx) => wireComplete(ctx.wire.events(), ctx.wire.overflowed()) ?? checkBatching(await logOf(ctx), ctx.wire.events()),
     },
     {
       name: 'Every batch is compressed',
       taskId: 'compress-batches',
-      run: async (ctx) => checkCompressed(await ctx.readLog(TOPIC)),
+      run: async (ctx) => checkCompressed(await logOf(ctx)),
     },
     {
       name: `Every ping is on the broker within ${LATENCY_BUDGET_MS} ms of being fed`,
@@ -245,7 +268,7 @@ export default defineGrader({
     {
       name: 'Every Produce request waits for all in-sync replicas (acks=all) and every batch has a producer id',
       taskId: 'acks-all',
-      run: async (ctx) => wireComplete(ctx.wire.events(), ctx.wire.overflowed()) ?? allOf(checkAcksAll(ctx.wire.events(), TOPIC), checkIdempotentWrites(committedRecords(await ctx.readLog(TOPIC)))),
+      run: async (ctx) => wireComplete(ctx.wire.events(), ctx.wire.overflowed()) ?? allOf(checkAcksAll(ctx.wire.events(), TOPIC), checkIdempotentWrites(committedRecords(await logOf(ctx)))),
     },
   ],
 });
