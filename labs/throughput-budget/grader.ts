@@ -243,8 +243,13 @@ export default defineGrader({
     });
     timing.streamEndMs = Date.now() - t0;
     ctx.program.endInput(instance);
-    // Wait out the budget (and a little) for the last pings, then stop sampling.
-    await ctx.waitFor(`all ${TOTAL} pings on ${TOPIC}`, () => (timing.samples.at(-1)?.total ?? 0) >= TOTAL, { timeoutMs: LATENCY_BUDGET_MS + 3_000, intervalMs: SAMPLE_MS });
+    // Wait out the budget (and a little) for the last pings, then stop sampling. Only a sample
+    // taken after the last ping was fed can show that ping stored.
+    const done = () => {
+      const last = timing.samples.at(-1);
+      return last !== undefined && last.atMs >= timing.streamEndMs && last.total >= TOTAL;
+    };
+    await ctx.waitFor(`all ${TOTAL} pings on ${TOPIC}`, done, { timeoutMs: LATENCY_BUDGET_MS + 3_000, intervalMs: SAMPLE_MS });
     sampling = false;
     await sampler;
     ctx.shared.loss = await (loss ?? Promise.resolve(null));
