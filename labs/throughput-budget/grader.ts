@@ -72,7 +72,7 @@ const expected = (ctx: GraderContext): ExpectedRecord[] => pingsFor(ctx.seed).ma
 const carriesRecords = (e: WireEvent) => e.type === 'produce' && e.partitions.some((p) => p.topic === TOPIC && p.records.length > 0);
 
 /** What the scenario measured, on the grader's clock (ms since the timed stream started). */
-interface Timing {
+export interface Timing {
   /** After each tick: when it was written and how many pings had been fed by then. */
   fed: { atMs: number; count: number }[];
   /** End offsets of the topic, sampled every 50 ms: when, the total, and per partition. */
