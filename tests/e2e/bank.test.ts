@@ -3,10 +3,13 @@
 // single-choice questions, then its true/false questions) are answered by a learner who knows no
 // Kafka: always the longest option, always "false". Neither strategy scores better than 45 % of
 // the questions it answered. (2) Site search finds a question by a word of its prompt and links to
-// that question's own anchor in the bank, with the question as the hit's title.
+// that question's own anchor in the bank, with the question as the hit's title. (3) A mock interview
+// with a lab: the lab is solved in another tab under the quiz's clock, and the report shows both.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eUnavailable, startE2E, type E2E } from './harness.ts';
+import { REPO_ROOT, e2eUnavailable, startE2E, type E2E } from './harness.ts';
 import { PATTERNS } from '../../curriculum/taxonomy.ts';
 
 const skip = e2eUnavailable();
@@ -15,7 +18,7 @@ let e2e: E2E;
 /** The best a strategy may score, as a share of the questions it answered. */
 const CEILING = 0.45;
 
-describe.skipIf(skip !== null)('the question bank in a real browser', () => {
+describe.skipIf(skip !== null)('the question bank and mock interviews in a real browser', () => {
   beforeAll(async () => {
     e2e = await startE2E();
   });
@@ -71,6 +74,50 @@ describe.skipIf(skip !== null)('the question bank in a real browser', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('solving the lab in another tab under the same clock shows in the quiz and in its report', async () => {
+    const { context, page } = await e2e.newPage();
+    try {
+      await page.goto('/quiz/?seconds=1800');
+      await page.getByTestId('quiz-mode-mock').check();
+      await page.getByTestId('quiz-lab').selectOption('keyed-producer');
+      await page.getByTestId('quiz-count').fill('3');
+      await page.getByTestId('quiz-start').click();
+      await page.waitForURL(/\/quiz\/play/);
+      const card = page.getByTestId('mock-lab');
+      await card.waitFor();
+      expect(await page.getByTestId('mock-lab-status').innerText()).toBe('No run yet.');
+      expect(await page.getByTestId('mock-lab-open').getAttribute('href')).toBe('/labs/keyed-producer/');
+
+      // The lab, in another tab of the same browser: the reference solution, graded for real.
+      const lab = await context.newPage();
+      await lab.goto('/labs/keyed-producer/');
+      const code = readFileSync(join(REPO_ROOT, 'labs', 'keyed-producer', 'solution', 'main.ts'), 'utf8');
+      const runId = await lab.evaluate(async (source) => {
+        const res = await fetch('/api/labs/keyed-producer/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: source, language: 'typescript' }) });
+        return ((await res.json()) as { runId: string }).runId;
+      }, code);
+      await expect
+        .poll(async () => ((await lab.evaluate(async (id) => (await fetch(`/api/runs/${id}`)).json(), runId)) as { state: string }).state, { timeout: 240_000, interval: 1000 })
+        .toBe('done');
+      await lab.close();
+
+      await page.bringToFront();
+      await page.getByTestId('mock-lab-refresh').click();
+      await expect.poll(() => page.getByTestId('mock-lab-status').innerText(), { timeout: 10_000 }).toMatch(/^Passed: \d+ of \d+ checks passed \(TypeScript; best of 1 run\)\.$/);
+      await page.getByTestId('quiz-submit').click();
+      const confirm = page.getByTestId('quiz-submit-confirm');
+      if (await confirm.isVisible().catch(() => false)) await confirm.click();
+      const result = page.getByTestId('mock-lab-result');
+      await result.waitFor({ timeout: 30_000 });
+      expect(await result.getAttribute('data-outcome')).toBe('pass');
+      expect(await page.getByTestId('quiz-score').innerText()).toMatch(/^\d+ \/ 3$/);
+      expect(await result.locator('a').getAttribute('href')).toBe(`/labs/keyed-producer/?run=${runId}`);
+      await e2e.screenshot(page, 'mock-interview-with-lab-results');
+    } finally {
+      await context.close();
+    }
+  }, 300_000);
 });
 
 type Chooser = (page: Page, question: ReturnType<Page['locator']>) => Promise<void>;
