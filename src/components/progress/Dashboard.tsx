@@ -23,6 +23,9 @@ function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 const LANGUAGE_TITLES: Record<string, string> = { typescript: 'TypeScript', java: 'Java', python: 'Python' };
+/** "read/total", or a dash where there is nothing to count (no 0/0 noise). */
+const ofTotal = (done: number, total: number) => (total === 0 ? '–' : `${done}/${total}`);
+const labCounts = (l: { passed: number; attempted: number; total: number }) => (l.total === 0 ? '–' : `${l.passed}/${l.attempted}/${l.total}`);
 const when = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleString());
 
 function ActivityStrip({ days }: { days: DashboardData['streak']['days'] }) {
@@ -125,8 +128,8 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
               <tbody key={p.pattern} data-pattern={p.pattern}>
                 <tr class="pattern-row">
                   <th scope="row">{p.title}</th>
-                  <td>{p.lessons.read}/{p.lessons.total}</td>
-                  <td>{p.labs.passed}/{p.labs.attempted}/{p.labs.total}</td>
+                  <td>{ofTotal(p.lessons.read, p.lessons.total)}</td>
+                  <td>{labCounts(p.labs)}</td>
                   <td>{pct(p.quiz.best)}</td>
                   <td>{pct(p.quiz.latest)}</td>
                   <td>{duration(p.timeSeconds)}</td>
@@ -137,8 +140,8 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
                   .map((l) => (
                     <tr key={l.level} class="level-row">
                       <th scope="row" class="level-cell">{levelTitles[l.level] ?? l.level}</th>
-                      <td>{l.lessons.read}/{l.lessons.total}</td>
-                      <td>{l.labs.passed}/{l.labs.attempted}/{l.labs.total}</td>
+                      <td>{ofTotal(l.lessons.read, l.lessons.total)}</td>
+                      <td>{labCounts(l.labs)}</td>
                       <td>{pct(l.quiz.best)}</td>
                       <td>{pct(l.quiz.latest)}</td>
                       <td>{duration(l.timeSeconds)}</td>
