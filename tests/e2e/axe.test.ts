@@ -2,9 +2,9 @@
 // dark theme, against the production server with no Kafka broker (KAFKA_POOL_SIZE=0): home, a
 // lesson, a lab before a run and after one (the results are a routed fixture, as in
 // mobile.test.ts), a quiz in progress and its results, the dashboard signed in and as a guest, and
-// search with results. The gate is zero serious or critical violations; a failure lists each one
+// search with results; and every lesson page, for the code blocks. The gate is zero serious or critical violations; a failure lists each one
 // with its targets and, for contrast, the colours axe measured.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -158,6 +158,23 @@ describe.skipIf(skip !== null)('axe finds no serious or critical violations on t
         await page.goto('/search/?q=offset');
         await page.locator('.pagefind-ui__result').first().waitFor({ timeout: 20_000 });
         await findings.check(page, 'search /search/?q=offset');
+        findings.expectNone();
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`${theme} theme: every lesson page (their code blocks cover every language the lessons use)`, async () => {
+      const { context, page } = await themed(e2e.browser, theme);
+      const findings = new Findings(`every lesson, ${theme}`);
+      try {
+        const lessons = readdirSync(join(REPO_ROOT, 'dist', 'lessons'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+        expect(lessons.length).toBeGreaterThan(10);
+        for (const slug of lessons) {
+          await page.goto(`/lessons/${slug}/`);
+          await page.getByTestId('mark-read').or(page.locator('.mark-read')).first().waitFor();
+          await findings.check(page, `/lessons/${slug}/`);
+        }
         findings.expectNone();
       } finally {
         await context.close();
