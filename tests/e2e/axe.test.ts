@@ -1,9 +1,10 @@
 // axe-core (WCAG 2.0/2.1 A and AA rules) over the main pages in real Chromium, in the light and the
 // dark theme, against the production server with no Kafka broker (KAFKA_POOL_SIZE=0): home, a
 // lesson, a lab before a run and after one (the results are a routed fixture, as in
-// mobile.test.ts), a quiz in progress and its results, the dashboard signed in and as a guest, and
-// search with results; and every lesson page, for the code blocks. The gate is zero serious or critical violations; a failure lists each one
-// with its targets and, for contrast, the colours axe measured.
+// mobile.test.ts), a quiz in progress and its results, the dashboard signed in and as a guest,
+// search with results, and every lesson page for its code blocks. The gate is zero serious or
+// critical violations; a failure lists each one with its targets and, for contrast, the colours
+// axe measured. Monaco's DOM is audited too: the lab editor's themes are ours (monaco-setup.ts).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
