@@ -119,6 +119,13 @@ describe.skipIf(skip !== null)('axe finds no serious or critical violations on t
         await page.getByTestId('run-button').waitFor({ state: 'visible' });
         await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
         await findings.check(page, `lab /labs/${LAB}/ before a run`);
+        // The toggle restyles the open editor in place (LabMonaco.setDark), so audit it switched too.
+        const other = theme === 'light' ? 'dark' : 'light';
+        await page.locator('#theme-toggle').click();
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(other);
+        await expect.poll(() => page.locator('.monaco-editor').first().evaluate((el, cls) => el.classList.contains(cls), other === 'dark' ? 'vs-dark' : 'vs')).toBe(true);
+        await findings.check(page, `lab /labs/${LAB}/ before a run, toggled to ${other}`);
+        await page.locator('#theme-toggle').click();
 
         const base = faultedResults(LAB);
         const results = {
