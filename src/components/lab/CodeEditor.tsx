@@ -137,8 +137,7 @@ export function CodeEditor({ value, onChange, label, onRun, language = 'typescri
       onChangeRef.current(lastEmitted.current);
     });
     // Follow the site's theme toggle.
-    const monacoApi = lab.current.monaco;
-    const themeWatch = new MutationObserver(() => monacoApi.editor.setTheme(prefersDark() ? 'vs-dark' : 'vs'));
+    const themeWatch = new MutationObserver(() => labMonaco.setDark(prefersDark()));
     themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => {
       themeWatch.disconnect();

@@ -154,7 +154,8 @@ export function RunTimeline({ timeline, faults }: { timeline?: TimelineEvent[]; 
               data-index={m.index}
               data-kind={m.event.kind}
               role="button"
-              tabIndex={m.index === focusIndex ? 0 : -1}
+              // Lowercase: Preact sets SVG attributes verbatim, and an SVG element's "tabIndex" attribute is not its tabindex.
+              tabindex={m.index === focusIndex ? 0 : -1}
               aria-label={markLabel(m.event)}
               aria-pressed={selected === m.index}
               onFocus={() => setFocusIndex(m.index)}
