@@ -170,6 +170,28 @@ describe.skipIf(skip !== null)('lab and lesson ergonomics in a real browser', ()
     }
   }, 60_000);
 
+  it('keeps the code column in view while the instructions scroll on a wide screen', async () => {
+    const { context, page } = await e2e.newPage();
+    try {
+      await page.goto('/labs/exactly-once-pipeline/');
+      const editor = page.locator('[data-testid="lab-workbench"]');
+      await editor.waitFor({ timeout: 30_000 });
+      const instructionsTall = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight * 1.5);
+      expect(instructionsTall, 'the instructions are longer than the screen, so there is something to scroll').toBe(true);
+      // Read on to the last lines of the instructions.
+      await page.evaluate(() => document.getElementById('lab-instructions')!.lastElementChild!.scrollIntoView({ block: 'end' }));
+      await page.waitForTimeout(200);
+      expect(await page.evaluate(() => window.scrollY), 'the page did scroll').toBeGreaterThan(500);
+      const box = await page.locator('.code-editor').first().boundingBox();
+      const height = page.viewportSize()!.height;
+      expect(box, 'the editor is rendered').not.toBeNull();
+      expect(box!.y, 'the editor is still on screen after scrolling to the end of the instructions').toBeGreaterThanOrEqual(-1);
+      expect(box!.y).toBeLessThan(height - 50);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('copies a lesson or lab code block with its Copy button, by keyboard or mouse, and says so', async () => {
     const { context, page } = await e2e.newPage();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
