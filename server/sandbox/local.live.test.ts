@@ -107,12 +107,12 @@ import { spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 const child = spawn('sleep', ['300'], { stdio: 'ignore' });
 child.unref();
-const kafka = new Kafka({ clientId: 'probe', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+const kafka = new Kafka({ clientId: 'probe', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
 const admin = kafka.admin();
 await admin.connect();
 const cluster = await admin.describeCluster();
 let deleted = 'accepted';
-try { await admin.deleteTopics({ topics: ['probe-topic'], timeout: 2000 }); } catch (e) { deleted = 'refused: ' + e.message; }
+try { await admin.deleteTopics({ topics: ['probe-topic'], timeout: 2000 }); } catch (e) { deleted = 'refused: ' + (e as Error).message; }
 await admin.disconnect();
 console.log(JSON.stringify({ env: process.env, cwd: process.cwd(), brokers: cluster.brokers, deleted, sleeper: child.pid }));
 `;
