@@ -45,6 +45,13 @@ function writeBoxFile(boxDir: string, rel: string, data: string | Uint8Array, gi
   chownSync(path, 0, gid);
 }
 
+/** A compiled class's path under the classpath root, refused unless it is a plain relative `.class` path (no `..`, nothing absolute). */
+export function classFilePath(rel: string): string {
+  const clean = normalize(rel);
+  if (!/^[\w$/-]+\.class$/.test(clean) || clean.startsWith('/') || clean.split('/').includes('..')) throw new Error(`bad class file name ${JSON.stringify(rel)}`);
+  return clean;
+}
+
 /** Writes the program into the box and returns the launcher's `exec` command (none for TypeScript) and the binds it needs. */
 export async function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: number, limits: Limits): Promise<{ exec?: string[]; roBinds: Array<[string, string]> }> {
   switch (launch.language) {
@@ -55,11 +62,7 @@ export async function prepareLaunch(launch: ProgramLaunch, boxDir: string, gid: 
       const tc = javaToolchain();
       if (!tc.ok) throw new Error(`Java is not available: ${tc.problem}. ${tc.fix}`);
       const t = tc.toolchain;
-      for (const [rel, bytes] of Object.entries(launch.classes.files)) {
-        const clean = normalize(rel);
-        if (!/^[\w$/-]+\.class$/.test(clean) || clean.startsWith('/') || clean.split('/').includes('..')) throw new Error(`bad class file name ${JSON.stringify(rel)}`);
-        writeBoxFile(boxDir, join('classes', clean), bytes, gid);
-      }
+      for (const [rel, bytes] of Object.entries(launch.classes.files)) writeBoxFile(boxDir, join('classes', classFilePath(rel)), bytes, gid);
       const cds = await javaAppCds();
       return {
         roBinds: [[t.home, t.home], ...t.binds, ...(cds ? [[cds, JAVA_CDS_INSIDE] as [string, string]] : [])],

@@ -11,9 +11,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { languageLimits, type ProgramLaunch } from './launch.ts';
+import { classFilePath, languageLimits, type ProgramLaunch } from './launch.ts';
 import { killGroup, localEnv, localRunDir, rlimitPrefix, signalGroup } from './local-process.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { startTcpBrokerRelay, type TcpBrokerRelay } from './relay.ts';
@@ -41,11 +41,7 @@ function prepareLocalLaunch(launch: ProgramLaunch, dir: string, limits: Limits):
       const tc = javaToolchain();
       if (!tc.ok) throw new Error(`Java is not available: ${tc.problem}. ${tc.fix}`);
       const t = tc.toolchain;
-      for (const [rel, bytes] of Object.entries(launch.classes.files)) {
-        const clean = normalize(rel);
-        if (!/^[\w$/-]+\.class$/.test(clean) || clean.startsWith('/') || clean.split('/').includes('..')) throw new Error(`bad class file name ${JSON.stringify(rel)}`);
-        write(join('classes', clean), bytes);
-      }
+      for (const [rel, bytes] of Object.entries(launch.classes.files)) write(join('classes', classFilePath(rel)), bytes);
       // No AppCDS archive: it records the sandbox's classpath (/lagzero/java/libs), which does not exist here.
       const exec = [
         t.java, ...jvmFlags({ heapMb: limits.heapMb, processors: 1 }), `-Djava.io.tmpdir=${dir}`, ...t.host.nativeProperties,
