@@ -3,16 +3,12 @@
 // new password. The token is `<id>.<secret>` like a session's; only SHA-256(secret) is stored, the
 // secret is compared in constant time, a link lasts an hour and works once, and a newer link for
 // the same account replaces older ones. Using it ends every session of the account.
-import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/index.ts';
-import { randomPart } from './session.ts';
+import { TOKEN_RE, hashSecret as hash, randomPart } from './session.ts';
 
 /** How long a reset link works. */
 export const RESET_TTL_MS = 60 * 60 * 1000;
-const TOKEN_RE = /^[a-km-z2-9]{26}\.[a-km-z2-9]{26}$/;
-
-const hash = (secret: string) => sha256(new TextEncoder().encode(secret));
 
 /** Makes a reset link's token for the account with this email, or null when there is none. */
 export function createResetToken(db: Db, email: string, now: number): { token: string; expiresAt: number; userId: number } | null {

@@ -27,7 +27,8 @@ export const SESSION_POLICY = {
 // 32 symbols (5 bits each) without look-alikes; 26 symbols give 130 bits per part.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 const PART_LENGTH = 26;
-const TOKEN_RE = /^[a-km-z2-9]{26}\.[a-km-z2-9]{26}$/;
+/** The shape of a `<id>.<secret>` token (sessions and reset links). */
+export const TOKEN_RE = /^[a-km-z2-9]{26}\.[a-km-z2-9]{26}$/;
 
 const random: RandomReader = { read: (bytes) => crypto.getRandomValues(bytes) };
 
@@ -36,7 +37,8 @@ export function randomPart(): string {
   return generateRandomString(random, ALPHABET, PART_LENGTH);
 }
 
-function hashSecret(secret: string): Uint8Array {
+/** SHA-256 of a token's secret part, as sessions and reset links store it. */
+export function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret));
 }
 

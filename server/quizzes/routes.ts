@@ -290,6 +290,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
   const random = opts.random ?? (() => randomInt(0, 2 ** 32) / 2 ** 32);
   const maxPerHour = opts.maxAttemptsPerHour ?? 60;
   const db = deps.db;
+  const runStore = createRunStore(db);
   let lastSweep = 0;
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -327,7 +328,7 @@ export function quizRoutes(deps: AppDeps, opts: QuizRouteOptions = {}) {
     if (!spec.lab) return null;
     const lab = deps.labs.get(spec.lab);
     const end = row.submitted_at ?? row.deadline_at;
-    const runs = createRunStore(db)
+    const runs = runStore
       .attempts({ userId: row.user_id, clientKey: row.client_key }, spec.lab)
       .filter((r) => r.createdAt >= row.started_at && r.createdAt <= end);
     const best = [...runs].sort((a, b) => (b.passed ?? -1) - (a.passed ?? -1) || b.createdAt - a.createdAt)[0];

@@ -1,10 +1,10 @@
 // The learner's runs of this lab, newest first; each opens that run's results.
 import type { Attempt } from '../../../server/grading/run-store.ts';
+import { languageTitle } from '../../lib/languages.ts';
 
 export type { Attempt };
 
 const OUTCOME_TEXT: Record<string, string> = { pass: 'Passed', fail: 'Failed' };
-const LANGUAGE_TEXT: Record<string, string> = { typescript: 'TypeScript', java: 'Java', python: 'Python' };
 
 function describe(a: Attempt): string {
   if (a.state !== 'done') return 'In progress';
@@ -26,7 +26,7 @@ export function AttemptHistory({ attempts, error, onOpen, currentId }: { attempt
             <li key={a.runId}>
               <button type="button" class="linklike" aria-current={a.runId === currentId ? 'true' : undefined} onClick={() => onOpen(a.runId)} data-testid="attempt" data-outcome={a.outcome ?? ''}>
                 <span class={a.outcome === 'pass' ? 'ok' : a.state === 'done' ? 'bad' : 'muted'}>{describe(a)}</span>
-                <span class="muted" data-testid="attempt-language"> · {LANGUAGE_TEXT[a.language] ?? a.language}</span>
+                <span class="muted" data-testid="attempt-language"> · {languageTitle(a.language)}</span>
                 <span class="muted"> · <time dateTime={new Date(a.createdAt).toISOString()}>{new Date(a.createdAt).toLocaleString()}</time></span>
               </button>
             </li>

@@ -8,6 +8,7 @@ import { readGuest, syncGuestProgress } from '../../lib/guest-store.ts';
 import { apiJson, currentUser, type AuthUser } from '../../lib/api-client.ts';
 import { attemptLabel } from '../quiz/types.ts';
 import { BarChart } from './BarChart.tsx';
+import { LANGUAGE_TITLES, languageTitle } from '../../lib/languages.ts';
 
 interface Props {
   lessons: CatalogItem[];
@@ -22,7 +23,6 @@ function duration(seconds: number): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
-const LANGUAGE_TITLES: Record<string, string> = { typescript: 'TypeScript', java: 'Java', python: 'Python' };
 /** "read/total", or a dash where there is nothing to count (no 0/0 noise). */
 const ofTotal = (done: number, total: number) => (total === 0 ? '–' : `${done}/${total}`);
 const labCounts = (l: { passed: number; attempted: number; total: number }) => (l.total === 0 ? '–' : `${l.passed}/${l.attempted}/${l.total}`);
@@ -164,7 +164,7 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
               <tr>
                 <th scope="col">Lab</th>
                 {Object.keys(LANGUAGE_TITLES).map((l) => (
-                  <th scope="col" key={l}>{LANGUAGE_TITLES[l]}</th>
+                  <th scope="col" key={l}>{languageTitle(l)}</th>
                 ))}
               </tr>
             </thead>
@@ -219,7 +219,7 @@ export default function Dashboard({ lessons, labs, questionCounts, levelTitles }
               <ul data-testid="lab-history">
                 {data.history.labRuns.map((r) => (
                   <li key={r.id}>
-                    <a href={`/labs/${r.labSlug}/`}>{r.labTitle}</a> <span class="muted">in {LANGUAGE_TITLES[r.language] ?? r.language}, {when(r.createdAt)}</span>{' '}
+                    <a href={`/labs/${r.labSlug}/`}>{r.labTitle}</a> <span class="muted">in {languageTitle(r.language)}, {when(r.createdAt)}</span>{' '}
                     <span class={r.outcome === 'pass' ? 'ok' : r.outcome ? 'bad' : 'muted'}>{r.outcome ?? r.state}</span>
                   </li>
                 ))}

@@ -2,16 +2,16 @@
 // quiz and its server-kept timer stay open here) and shows the best run so far; in the results,
 // the lab's checks next to the quiz score.
 import type { MockLab } from './types.ts';
+import { languageTitle } from '../../lib/languages.ts';
 
-const LANGUAGE_TITLES: Record<string, string> = { typescript: 'TypeScript', java: 'Java', python: 'Python' };
 
 /** "3 of 4 checks passed (Java)", or what there is instead. */
 export function labOutcome(lab: MockLab): string {
   const r = lab.run;
   if (!r) return 'No run yet.';
-  if (r.state !== 'done') return `A run is in progress (${LANGUAGE_TITLES[r.language] ?? r.language}).`;
+  if (r.state !== 'done') return `A run is in progress (${languageTitle(r.language)}).`;
   const checks = r.total ? `${r.passed ?? 0} of ${r.total} checks passed` : r.outcome === 'error' ? 'the run could not be graded' : 'no checks ran';
-  return `${r.outcome === 'pass' ? 'Passed: ' : ''}${checks} (${LANGUAGE_TITLES[r.language] ?? r.language}; best of ${lab.runs} run${lab.runs === 1 ? '' : 's'}).`;
+  return `${r.outcome === 'pass' ? 'Passed: ' : ''}${checks} (${languageTitle(r.language)}; best of ${lab.runs} run${lab.runs === 1 ? '' : 's'}).`;
 }
 
 /** The card in the running quiz. */
